@@ -7,6 +7,8 @@ B-route password replaced.
 
 from __future__ import annotations
 
+import contextlib
+import contextlib
 import logging
 import queue
 import re
@@ -130,10 +132,8 @@ class DongleDriver:
         if self._reader is not None and self._reader is not threading.current_thread():
             self._reader.join(timeout=2)
         if self._serial is not None:
-            try:
+            with contextlib.suppress(OSError, serial.SerialException):
                 self._serial.close()
-            except (OSError, serial.SerialException):
-                pass
         self._serial = None
 
     @property

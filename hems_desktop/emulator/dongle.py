@@ -8,6 +8,7 @@ dongle answers through `output`. Timing follows the hardware (scan formula, PANA
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import random
 from collections.abc import Callable
@@ -395,7 +396,7 @@ class VirtualDongle:
             steps.append((0.25, lambda: self._event(0x21, meter_ip, 0x02)))
             steps.append((0.05, lambda: self._event(0x02, meter_ip)))
         for size in (0x28, 0x68, 0x54, 0x58):
-            steps.append((0.35, lambda size=size: self._pana_packet(size)))
+            steps.append((0.35, functools.partial(self._pana_packet, size)))
             steps.append((0.15, lambda: self._event(0x21, meter_ip, 0x00)))
             if fail and size == 0x68:
                 break

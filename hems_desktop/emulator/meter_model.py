@@ -161,7 +161,8 @@ class MeterModel:
     def to_count(self, wh: float) -> int:
         """What E0/E3 show: kWh / (coefficient x unit), truncated, wrapped at the effective digits."""
         count = int(Decimal(repr(wh / 1000)) / self.kwh_per_count)
-        return count % (10**self.config.effective_digits)
+        modulus: int = 10**self.config.effective_digits
+        return count % modulus
 
     def counts_at(self, unix: float) -> tuple[int, int]:
         normal, reverse = self.energy_wh(unix)

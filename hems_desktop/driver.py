@@ -8,7 +8,6 @@ B-route password replaced.
 from __future__ import annotations
 
 import contextlib
-import contextlib
 import logging
 import queue
 import re

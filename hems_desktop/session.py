@@ -52,6 +52,12 @@ log = logging.getLogger("hems_desktop.session")
 
 SCAN_DURATIONS = (4, 5, 6, 7, 8)
 SCAN_CHANNELS = 28
+_SESSION_GONE = (
+    EventNumber.SESSION_EXPIRED,
+    EventNumber.SESSION_END_REQUESTED,
+    EventNumber.SESSION_ENDED,
+    EventNumber.SESSION_END_TIMEOUT,
+)
 
 
 class SessionState(str, Enum):
@@ -541,8 +547,7 @@ class Session:
             elif number == EventNumber.PANA_CONNECTED:
                 self._joined = True
                 self._lost_reason = None
-            elif number == EventNumber.SESSION_EXPIRED or number in (EventNumber.SESSION_END_REQUESTED, EventNumber.SESSION_ENDED,
-                            EventNumber.SESSION_END_TIMEOUT):
+            elif number in _SESSION_GONE:
                 self._joined = False
             elif number == EventNumber.PANA_FAILED and self.state in (
                 SessionState.JOINED, SessionState.REAUTHENTICATING, SessionState.TX_LIMITED

@@ -179,8 +179,9 @@ SkMessage = (
     | Garbage
 )
 
-_IPV6 = re.compile(r"^[0-9A-Fa-f]{4}(?::[0-9A-Fa-f]{4}){7}$")
-_HEX = re.compile(r"^[0-9A-Fa-f]+$")
+# \Z, not $: `$` also matches before a trailing "\n", which let "AB\n" pass as hex.
+_IPV6 = re.compile(r"^[0-9A-Fa-f]{4}(?::[0-9A-Fa-f]{4}){7}\Z")
+_HEX = re.compile(r"^[0-9A-Fa-f]+\Z")
 _ECHO_PREFIXES = ("SK", "WOPT", "ROPT", "WUART", "RUART")
 _PANDESC_KEYS = {
     "Channel": "channel",
@@ -350,6 +351,7 @@ class SkStackStreamParser:
                     del self._buf[0]
                     continue
             if self._buf.startswith(b"ERXUDP "):
+                out += self._finish_pandesc()  # a line at column 0 ends an EPANDESC block
                 if not self._take_erxudp(out, final=False):
                     break
                 continue
@@ -376,7 +378,8 @@ class SkStackStreamParser:
     def flush(self) -> list[SkMessage]:
         """Give up on an incomplete line or payload (the sender went quiet): report and reparse."""
         out: list[SkMessage] = []
-        if self._buf.startswith(b"ERXUDP "):
+        while self._buf.startswith(b"ERXUDP "):  # feed() may stop at a second truncated one
+            out += self._finish_pandesc()
             self._take_erxudp(out, final=True)
             out += self.feed(b"")
         if self._buf:

@@ -587,6 +587,7 @@ class Session:
         """SKTERM and wait briefly for EVENT 27; then close the port."""
         driver = self.driver
         if driver is not None and driver.is_open and self._joined:
+            self._set_state(SessionState.STOPPED, "ending the session (SKTERM)")
             self._events.drain()
             try:
                 driver.command(dialects.skterm(), timeout=timeout)

@@ -62,10 +62,13 @@ class MeterModel:
 
     def __init__(self, config: MeterConfig, anchor_unix: float) -> None:
         self.config = config
-        # Energy starts counting at a JST midnight well before any history day a client may ask for.
-        anchor_day = int((anchor_unix + _JST_OFFSET_S) // 86400) - config.history_days - 2
-        self._anchor_slot = anchor_day * 48
-        self._slot_cache: list[tuple[float, float]] = [(config.initial_kwh * 1000.0, 0.0)]
+        # Cumulative energy is `initial_kwh` at the JST midnight of the anchor day; slots after it
+        # are summed forward and slots before it backward, each computed once and only when asked.
+        self._anchor_slot = int((anchor_unix + _JST_OFFSET_S) // 86400) * 48
+        # A solar house has sold energy for years; a plain one reads 0 in reverse.
+        start = (config.initial_kwh * 1000.0, 2_000_000.0 if config.solar_peak_w > 0 else 0.0)
+        self._forward: list[tuple[float, float]] = [start]
+        self._backward: list[tuple[float, float]] = [start]
 
     # ---- power ----
 
@@ -129,13 +132,17 @@ class MeterModel:
     def _energy_at_slot(self, slot: int) -> tuple[float, float]:
         """Cumulative (normal, reverse) Wh at the start of a JST half-hour slot."""
         index = slot - self._anchor_slot
-        if index < 0:
-            return self._slot_cache[0]
-        while len(self._slot_cache) <= index:
-            n, r = self._slot_cache[-1]
-            dn, dr = self._slot_energy_wh(self._anchor_slot + len(self._slot_cache) - 1)
-            self._slot_cache.append((n + dn, r + dr))
-        return self._slot_cache[index]
+        if index >= 0:
+            while len(self._forward) <= index:
+                n, r = self._forward[-1]
+                dn, dr = self._slot_energy_wh(self._anchor_slot + len(self._forward) - 1)
+                self._forward.append((n + dn, r + dr))
+            return self._forward[index]
+        while len(self._backward) <= -index:
+            n, r = self._backward[-1]
+            dn, dr = self._slot_energy_wh(self._anchor_slot - len(self._backward))
+            self._backward.append((n - dn, r - dr))
+        return self._backward[-index]
 
     def energy_wh(self, unix: float) -> tuple[float, float]:
         local_s = unix + _JST_OFFSET_S

@@ -1,0 +1,137 @@
+"""--output file: append records so that a crash or kill always leaves a parseable file.
+
+Each record is one os.write() of the complete encoded text, then fsync. Every write opens the
+file in append mode and looks at it first, so:
+
+* the csv header is written when (and only when) the file is empty or new, also after a
+  restart, after log rotation or when someone deleted the file;
+* an existing csv file must start with the seed's header (we never append rows under a
+  foreign header);
+* a file ending in a partial record (crash mid-write: no trailing newline) gets a newline
+  first, so the new record starts on a line of its own and stays parseable.
+
+OS errors (disk full, permission denied, missing folder ...) become SinkError with a one-line
+message naming the file. Nothing is held open between writes, so a failed write can simply be
+retried later (the collector keeps a backlog).
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+from pathlib import Path
+
+from hems_desktop.reading import Reading
+from hems_desktop.sinks.base import SinkError
+from hems_desktop.sinks.formats import get_format
+
+_REASONS = {
+    errno.ENOSPC: "the disk is full",
+    errno.EDQUOT: "the disk quota is exceeded",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "permission denied",
+    errno.EROFS: "the file system is read-only",
+    errno.ENOENT: "the folder does not exist",
+    errno.ENOTDIR: "a part of the path is not a folder",
+    errno.EISDIR: "it is a folder",
+}
+
+_O_BINARY = getattr(os, "O_BINARY", 0)  # Windows: no newline translation
+
+
+def describe_os_error(exc: OSError) -> str:
+    reason = _REASONS.get(exc.errno or 0)
+    if reason is None:
+        reason = (exc.strerror or type(exc).__name__).lower()
+    return reason
+
+
+class FileSink:
+    def __init__(self, path: Path | str, fmt: str) -> None:
+        self.path = Path(path)
+        self.name = "file"
+        self.format = get_format(fmt)
+        self._closed = False
+        # Fail early (at startup) on an unwritable path or a foreign csv file. Creates the file.
+        fd = self._open()
+        try:
+            self._inspect(fd)
+        finally:
+            os.close(fd)
+
+    def __repr__(self) -> str:
+        return f"FileSink({str(self.path)!r}, {self.format.name!r})"
+
+    def _error(self, what: str, exc: OSError) -> SinkError:
+        return SinkError(f"cannot {what} {self.path}: {describe_os_error(exc)}", self.name)
+
+    def _open(self) -> int:
+        try:
+            return os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT | _O_BINARY, 0o644)
+        except OSError as exc:
+            raise self._error("open", exc) from None
+
+    def _inspect(self, fd: int) -> tuple[bool, bool]:
+        """(needs_header, needs_newline) for the file open at `fd`."""
+        try:
+            size = os.fstat(fd).st_size
+            if size == 0:
+                return self.format.header is not None, False
+            needs_newline = _read_at(fd, size - 1, 1) != b"\n"
+            if self.format.header is not None:
+                head = _read_at(fd, 0, len(self.format.header.encode("utf-8")) + 8)
+                first = head.split(b"\n", 1)[0].decode("utf-8", errors="replace")
+                if not self.format.is_header(first):
+                    raise SinkError(
+                        f"{self.path} exists but does not start with the CSV header; "
+                        "choose another file for csv output",
+                        self.name,
+                    )
+            return False, needs_newline
+        except OSError as exc:
+            raise self._error("read", exc) from None
+
+    def write(self, reading: Reading) -> None:
+        if self._closed:
+            raise SinkError(f"{self.path}: output is closed", self.name)
+        try:
+            record = self.format.encode(reading)
+        except ValueError as exc:
+            raise SinkError(f"{self.path}: {exc}", self.name) from None
+        fd = self._open()
+        try:
+            needs_header, needs_newline = self._inspect(fd)
+            header = self.format.header if needs_header and self.format.header else ""
+            data = (("\n" if needs_newline else "") + header + record).encode("utf-8")
+            try:
+                written = os.write(fd, data)
+                while written < len(data):  # a short write to a regular file means "disk full" next
+                    written += os.write(fd, data[written:])
+            except OSError as exc:
+                raise self._error("write to", exc) from None
+            try:
+                os.fsync(fd)
+            except OSError as exc:
+                # Character devices and pipes cannot fsync (EINVAL): the data went out anyway.
+                if exc.errno != errno.EINVAL or _is_regular(fd):
+                    raise self._error("write to", exc) from None
+        finally:
+            os.close(fd)
+
+    def close(self) -> None:
+        self._closed = True  # nothing is held open between writes
+
+
+def _read_at(fd: int, offset: int, length: int) -> bytes:
+    if hasattr(os, "pread"):
+        return os.pread(fd, length, offset)
+    os.lseek(fd, offset, os.SEEK_SET)  # Windows; O_APPEND still appends at the end
+    return os.read(fd, length)
+
+
+def _is_regular(fd: int) -> bool:
+    try:
+        return stat.S_ISREG(os.fstat(fd).st_mode)
+    except OSError:
+        return True

@@ -1,0 +1,79 @@
+"""Record serialization: the seed's json / yaml / csv, one complete record per call.
+
+* json: one object per line, the seed's keys in the seed's order, `null` for no value.
+* yaml: a stream of documents, each starting with `---`, `null` for no value.
+* csv: the seed's header once, then one row per reading, an empty cell for no value.
+
+Every encoded record ends with a newline, so appending records never merges two of them.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+
+from hems_desktop.reading import CSV_HEADER, Reading
+
+FORMAT_NAMES = ("json", "yaml", "csv")
+
+
+def _csv_line(values: list[str] | tuple[str, ...]) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerow(values)
+    return buffer.getvalue()
+
+
+CSV_HEADER_LINE = _csv_line(CSV_HEADER)
+
+
+def encode_json(reading: Reading) -> str:
+    # Default separators: byte-for-byte the seed's sample line.
+    try:
+        return json.dumps(reading.to_record(), ensure_ascii=False, allow_nan=False) + "\n"
+    except ValueError:
+        raise ValueError("the reading holds a value JSON cannot represent (NaN or infinity)") from None
+
+
+def encode_yaml(reading: Reading) -> str:
+    import yaml  # deferred: only yaml output pays for it
+
+    text: str = yaml.safe_dump(
+        reading.to_record(), explicit_start=True, sort_keys=False, allow_unicode=True,
+        default_flow_style=False,
+    )
+    return text if text.endswith("\n") else text + "\n"
+
+
+def encode_csv(reading: Reading) -> str:
+    return _csv_line(reading.to_csv_row())
+
+
+@dataclass(frozen=True)
+class RecordFormat:
+    """`header` is written once at the start of a file or stream (csv only)."""
+
+    name: str
+    header: str | None
+
+    def encode(self, reading: Reading) -> str:
+        """One whole record, ending with a newline."""
+        if self.name == "json":
+            return encode_json(reading)
+        if self.name == "yaml":
+            return encode_yaml(reading)
+        return encode_csv(reading)
+
+    def is_header(self, first_line: str) -> bool:
+        """Whether a file's first line (without line ending, BOM allowed) is our header."""
+        if self.header is None:
+            return True
+        return first_line.lstrip("\ufeff").rstrip("\r\n") == self.header.rstrip("\n")
+
+
+def get_format(name: str) -> RecordFormat:
+    if name not in FORMAT_NAMES:
+        raise ValueError(f"unknown format {name!r} (choose from {', '.join(FORMAT_NAMES)})")
+    return RecordFormat(name, CSV_HEADER_LINE if name == "csv" else None)
+

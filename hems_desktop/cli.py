@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import signal
+import sqlite3
 import sys
 import threading
 from pathlib import Path
@@ -104,7 +105,19 @@ def run(settings: Settings) -> int:
         cache_dir=cache_dir,
     )
     logs_readings = not settings.outputs
-    collector = Collector(session_config, schedule, list(sinks), count=settings.count,
+    history = None
+    if settings.history is not None:
+        from hems_desktop.history import HistoryStore
+        from hems_desktop.sinks.history import HistorySink
+
+        try:
+            history = HistoryStore(settings.history)
+        except (OSError, RuntimeError, sqlite3.Error) as exc:
+            log.error("history database %s: %s", settings.history, exc)
+            return 2
+        sinks.append(HistorySink(history))
+        log.info("history: %s", settings.history)
+    collector = Collector(session_config, schedule, list(sinks), count=settings.count, history=history,
                           on_event=lambda e: _print_event(e, logs_readings))
 
     def on_signal(signum: int, frame: FrameType | None) -> None:
@@ -123,12 +136,19 @@ def run(settings: Settings) -> int:
         worker.join(5)
         if emulator is not None:
             emulator.stop()
+        if history is not None:
+            history.close()
     return collector.exit_status
 
 
 def main(argv: list[str] | None = None) -> int:
+    arguments = sys.argv[1:] if argv is None else argv
+    if arguments[:1] == ["export"]:
+        from hems_desktop.export import main as export_main
+
+        return export_main(arguments[1:])
     parser = build_arg_parser()
-    args: argparse.Namespace = parser.parse_args(argv)
+    args: argparse.Namespace = parser.parse_args(arguments)
     try:
         settings = load_settings(args)
     except ConfigError as exc:

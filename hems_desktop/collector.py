@@ -16,6 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
+from hems_desktop.history.backfill import Backfill
+from hems_desktop.history.store import HistoryStore
 from hems_desktop.protocol import meter as m
 from hems_desktop.protocol.echonet import EchonetError, Frame
 from hems_desktop.reading import Reading
@@ -35,6 +37,7 @@ from hems_desktop.session import (
 
 log = logging.getLogger("hems_desktop.collector")
 
+SLOT_GRACE_S = 60.0  # a slot this late is reported as missed instead of read late
 READING_EPCS = (m.EPC_INSTANT_POWER, m.EPC_INSTANT_CURRENT, m.EPC_CUMULATIVE_NORMAL)
 REJECTIONS_BEFORE_GIVING_UP = 2  # EVENT 24 right after a scan that found the meter
 SCAN_SERIES_BEFORE_GIVING_UP = 3  # only before the first successful join
@@ -144,6 +147,8 @@ class Collector:
         retry_base_s: float = 2.0,
         retry_cap_s: float = 60.0,
         reopen_interval_s: float = 3.0,
+        history: HistoryStore | None = None,
+        backfill_days: int = 30,
     ) -> None:
         self.session_config = session_config
         self.schedule = schedule
@@ -162,6 +167,9 @@ class Collector:
         self._rejections = 0
         self._scan_failures = 0
         self._failures = 0
+        self.history = history
+        self.backfill = Backfill(self.session, history, days=backfill_days) if history is not None else None
+        self._fixed_time: deque[FixedTimeReading] = deque(maxlen=1000)
 
     # ---- public ----
 
@@ -177,6 +185,7 @@ class Collector:
         try:
             self._loop()
         finally:
+            self._store_fixed_time()
             self.session.terminate()
             for sink in self._sinks:
                 sink.close()
@@ -196,13 +205,62 @@ class Collector:
                 first = False
                 slot = local_now()
             else:
-                slot = self.schedule.next_after(slot)
-                wait = (slot - local_now()).total_seconds()
-                if wait > 0 and self._stop.wait(wait):
+                slot = self._next_slot(slot)
+                if not self._wait_until(slot):
                     return
             self._take_reading(slot)
             if self.count is not None and self.readings_taken >= self.count:
                 return
+
+    def _next_slot(self, previous: dt.datetime) -> dt.datetime:
+        """The next slot; slots that passed while we could not read are reported, not silently skipped."""
+        slot = self.schedule.next_after(previous)
+        now = local_now()
+        missed: list[dt.datetime] = []
+        while (now - slot).total_seconds() > SLOT_GRACE_S and len(missed) < 10_000:
+            missed.append(slot)
+            slot = self.schedule.next_after(slot)
+        if missed:
+            reason = "the meter was not reachable" if not self.session.joined else "the collector was busy"
+            for when in missed[:3]:
+                self._emit(SlotMissed(when, reason))
+            if len(missed) > 3:
+                self._emit(SlotMissed(missed[-1], f"{reason} ({len(missed)} slots missed in all)"))
+        return slot
+
+    def _wait_until(self, slot: dt.datetime) -> bool:
+        """Sleep until the slot, using spare time for history work. False when stopped."""
+        while True:
+            self._store_fixed_time()
+            wait = (slot - local_now()).total_seconds()
+            if wait <= 0:
+                return not self._stop.is_set()
+            budget = 2 * self.session_config.request_timeout + 1
+            if self.backfill is not None and self.session.joined and wait > budget and self._backfill_step():
+                continue
+            if self._stop.wait(min(wait, 60.0)):
+                return False
+
+    def _backfill_step(self) -> bool:
+        """One day of 30-minute history from the meter; False when there is nothing (more) to do now."""
+        assert self.backfill is not None
+        try:
+            if not self.backfill.has_work:
+                return False
+            self.backfill.step()
+            return True
+        except (RequestTimeout, SessionError, EchonetError) as exc:
+            log.info("history backfill paused: %s", exc)
+            return False
+
+    def _store_fixed_time(self) -> None:
+        if self.history is None:
+            self._fixed_time.clear()
+            return
+        while self._fixed_time:
+            event = self._fixed_time.popleft()
+            if event.cumulative_kwh is not None and event.at.minute in (0, 30) and event.at.second == 0:
+                self.history.add_half_hours(event.meter_id, [(int(event.at.timestamp()), event.cumulative_kwh)], "EA")
 
     def _take_reading(self, slot: dt.datetime) -> None:
         try:
@@ -297,6 +355,9 @@ class Collector:
             return self._fatal(str(exc), "credentials")
         self._ever_joined = True
         self._rejections = self._scan_failures = self._failures = 0
+        constants, network = self.session.constants, self.session.network
+        if self.history is not None and constants is not None and network is not None:
+            self.history.set_meter_constants(network.meter_id, constants.coefficient, str(constants.unit_kwh))
         return True
 
     def _fatal(self, message: str, kind: str) -> bool:
@@ -340,6 +401,8 @@ class Collector:
         kwh = m.cumulative_kwh(value.value, constants.coefficient, constants.unit_kwh)
         meter_id = self.session.network.meter_id if self.session.network else ""
         at = value.at.replace(tzinfo=dt.timezone(dt.timedelta(hours=9)))
-        self._emit(FixedTimeReading(at, None if kwh is None else float(kwh), meter_id))
+        event = FixedTimeReading(at, None if kwh is None else float(kwh), meter_id)
+        self._fixed_time.append(event)  # stored by the collector thread (the store is not shared)
+        self._emit(event)
 
 

@@ -1,0 +1,133 @@
+"""Fill missing half-hour slots from the meter's own memory (E5 day select + E2 day history).
+
+The meter keeps 48 cumulative values per day for many days back, so even when the computer
+was off the picture can be completed exactly. Each step fetches one day (two round trips);
+the collector runs steps only while the next reading is far enough away.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+
+from hems_desktop.history.store import JST, SLOT_S, HistoryStore
+from hems_desktop.protocol import meter as m
+from hems_desktop.protocol.echonet import ESV, EchonetError, Property
+from hems_desktop.session import Session
+
+log = logging.getLogger("hems_desktop.backfill")
+
+MAX_DAYS_BACK = 99  # E5 range
+
+
+def jst_midnight(day: dt.date) -> int:
+    return int(dt.datetime(day.year, day.month, day.day, tzinfo=JST).timestamp())
+
+
+class Backfill:
+    """Works out which meter days have missing slots and fetches them one day per step."""
+
+    def __init__(
+        self,
+        session: Session,
+        store: HistoryStore,
+        *,
+        days: int = 30,
+        clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.timezone.utc),
+    ) -> None:
+        self.session = session
+        self.store = store
+        self.days = min(days, MAX_DAYS_BACK)
+        self.clock = clock
+        self._fetched: dict[dt.date, int] = {}  # day -> last boundary (unix) known when fetched
+        self._oldest_refused: int | None = None  # days_ago the meter refused for E5
+        self.slots_filled = 0
+        self.days_fetched = 0
+
+    def _meter_id(self) -> str:
+        return self.session.network.meter_id if self.session.network else ""
+
+    def pending_days(self) -> list[dt.date]:
+        """Meter days (JST) with missing slots that are worth asking for, newest first."""
+        meter_id = self._meter_id()
+        if not meter_id or self.session.constants is None:
+            return []
+        now = self.clock()
+        today = now.astimezone(JST).date()
+        latest_boundary = int(now.timestamp()) // SLOT_S * SLOT_S
+        start = dt.datetime.combine(today - dt.timedelta(days=self.days - 1), dt.time(), JST)
+        missing = self.store.missing_slots(meter_id, start, now + dt.timedelta(seconds=1))
+        days: list[dt.date] = []
+        for slot in missing:
+            day = dt.datetime.fromtimestamp(slot, JST).date()
+            if days and days[-1] == day:
+                continue
+            days_ago = (today - day).days
+            if self._oldest_refused is not None and days_ago >= self._oldest_refused:
+                continue
+            fetched = self._fetched.get(day)
+            # A past day is asked once ("no data" slots stay empty); today again after each new boundary.
+            if fetched is not None and (day != today or fetched >= latest_boundary):
+                continue
+            days.append(day)
+        return sorted(days, reverse=True)
+
+    @property
+    def has_work(self) -> bool:
+        return bool(self.pending_days())
+
+    def step(self) -> int:
+        """Fetch one day; returns the number of new slots stored (0 when there was nothing to do)."""
+        days = self.pending_days()
+        if not days:
+            return 0
+        return self.fetch_day(days[0])
+
+    def run_all(self) -> int:
+        total = 0
+        while self.pending_days():
+            total += self.step()
+        return total
+
+    def fetch_day(self, day: dt.date) -> int:
+        session, constants = self.session, self.session.constants
+        if constants is None:
+            return 0
+        now = self.clock()
+        today = now.astimezone(JST).date()
+        days_ago = (today - day).days
+        self._fetched[day] = int(now.timestamp()) // SLOT_S * SLOT_S
+        if not 0 <= days_ago <= MAX_DAYS_BACK:
+            return 0
+        answer = session.set_properties([Property(m.EPC_HISTORY1_DAY, bytes([days_ago]))])
+        if answer.esv != ESV.SET_RES:
+            log.info("the meter keeps no 30-minute history for %s (%d days ago)", day, days_ago)
+            self._oldest_refused = days_ago if self._oldest_refused is None else min(self._oldest_refused, days_ago)
+            return 0
+        values = session.get_properties([m.EPC_HISTORY1_NORMAL])
+        if m.EPC_HISTORY1_NORMAL not in values:
+            self._oldest_refused = 0  # the meter refuses E2 altogether
+            return 0
+        try:
+            history = m.decode_day_history(values[m.EPC_HISTORY1_NORMAL])
+        except EchonetError as exc:
+            log.info("ignoring a malformed E2 answer: %s", exc)
+            return 0
+        if history.days_ago != days_ago:
+            log.info("E2 answered for %d days ago, asked for %d; ignoring", history.days_ago, days_ago)
+            return 0
+        midnight = jst_midnight(day)
+        now_s = now.timestamp()
+        rows = []
+        for index, raw in enumerate(history.values):
+            slot = midnight + index * SLOT_S
+            kwh = m.cumulative_kwh(raw, constants.coefficient, constants.unit_kwh)
+            if kwh is None or slot > now_s:
+                continue  # "no data" stays empty: never a guessed number
+            rows.append((slot, float(kwh)))
+        added = self.store.add_half_hours(self._meter_id(), rows, "E2")
+        self.slots_filled += added
+        self.days_fetched += 1
+        log.info("history: %s filled %d half-hour slot(s) from the meter", day, added)
+        return added

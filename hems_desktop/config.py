@@ -355,6 +355,7 @@ _FILE_KEYS: dict[str, Any] = {
     "schedule": parse_cron,
     "interval": parse_positive_int,
     "history": Path,
+    "desktop": dict,  # the desktop app's own preferences (see hems_desktop.preferences)
 }
 _STRING_KEYS = {"route_b_id", "serial_port", "file", "project", "topic", "history", "meter_ipv6",
                 "dongle", "output", "format", "mode", "schedule"}
@@ -428,11 +429,18 @@ def settings_file_data(settings: Settings) -> dict[str, Any]:
     }
 
 
-def save_settings_file(path: Path, settings: Settings) -> None:
-    """Write atomically (temp file + fsync + rename), mode 0600, never the password."""
+def save_settings_file(path: Path, settings: Settings, extra: Mapping[str, Any] | None = None) -> None:
+    """Write atomically (temp file + fsync + rename), mode 0600, never the password.
+
+    `extra` adds top-level keys (the desktop app's "desktop" preferences).
+    """
     import tempfile
 
     data = settings_file_data(settings)
+    for key, value in (extra or {}).items():
+        if "password" in key.lower():
+            raise ValueError("passwords are never written to the settings file")
+        data[key] = value
     text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     try:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)

@@ -431,12 +431,11 @@ class SkStackStreamParser:
             hex_end = header_end + 2 * size
             if len(buf) >= hex_end + 1:
                 chunk = bytes(buf[header_end:hex_end])
-                if _HEX.match(chunk.decode("latin-1")) or size == 0:
-                    if buf[hex_end] in (0x0D, 0x0A):
-                        del buf[: hex_end + 1]
-                        self._after_terminator(buf)
-                        out.append(header.message(bytes.fromhex(chunk.decode()), True))
-                        return True
+                if (_HEX.match(chunk.decode("latin-1")) or size == 0) and buf[hex_end] in (0x0D, 0x0A):
+                    del buf[: hex_end + 1]
+                    self._after_terminator(buf)
+                    out.append(header.message(bytes.fromhex(chunk.decode()), True))
+                    return True
                 if not bin_ok:
                     return self._bad_erxudp(out, "ERXUDP hex payload malformed")
             elif not bin_ok or self._could_be_hex(header_end, size):

@@ -1,0 +1,132 @@
+"""Builds a ready-to-run Collector from Settings: shared by the CLI and the desktop worker."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from hems_desktop.collector import Collector, EventCallback, local_now
+from hems_desktop.config import Settings
+from hems_desktop.protocol.dialects import check_password, check_route_b_id
+from hems_desktop.protocol.errors import ProtocolError
+from hems_desktop.schedule import build_schedule
+from hems_desktop.session import SessionConfig
+
+if TYPE_CHECKING:
+    from hems_desktop.emulator import Emulator
+    from hems_desktop.history import HistoryStore
+
+log = logging.getLogger("hems_desktop.runner")
+
+DEMO_ROUTE_B_ID = "0" * 24 + "DEMO0001"
+DEMO_PASSWORD = "DEMOPASSWORD"
+DEMO_SPEED = 20.0
+DEMO_INTERVAL_S = 10
+
+
+class RunSetupError(Exception):
+    """Settings that cannot start a collector (one clear line, no secrets)."""
+
+
+@dataclass
+class CollectorRun:
+    collector: Collector
+    emulator: Emulator | None = None
+    history: HistoryStore | None = None
+    closers: list[object] = field(default_factory=list)
+
+    def close(self) -> None:
+        if self.emulator is not None:
+            self.emulator.stop()
+            self.emulator = None
+        if self.history is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self.history.close()
+            self.history = None
+
+
+def default_cache_dir() -> Path:
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("hems-desktop"))
+
+
+def start_demo_emulator(speed: float = DEMO_SPEED) -> Emulator:
+    from hems_desktop.emulator import Emulator, EmulatorConfig
+
+    return Emulator(EmulatorConfig(dialect="bp35a1", speed=speed)).start()
+
+
+def prepare_run(
+    settings: Settings,
+    *,
+    on_event: EventCallback | None = None,
+    history_path: Path | None = None,
+    cache_dir: Path | None = None,
+    demo_speed: float = DEMO_SPEED,
+) -> CollectorRun:
+    """Validate, start the emulator in demo mode, open sinks and history, and build the Collector.
+
+    Raises RunSetupError for settings a user must fix.
+    """
+    from hems_desktop.sinks import SinkError, build_sinks
+
+    emulator = None
+    route_b_id, password = settings.route_b_id or "", settings.route_b_password or ""
+    port = settings.serial_port
+    cache: Path | None = cache_dir or default_cache_dir()
+    if settings.demo:
+        emulator = start_demo_emulator(demo_speed)
+        port, cache = emulator.port, None
+        route_b_id, password = route_b_id or DEMO_ROUTE_B_ID, password or DEMO_PASSWORD
+        log.info("demo mode: a virtual dongle and meter on %s", port)
+    else:
+        if not route_b_id or not password:
+            raise RunSetupError("B_ROUTE_ID and B_ROUTE_PASSWORD must be set (environment or .env file); "
+                                "or try --demo to run without a meter")
+        try:
+            check_route_b_id(route_b_id)
+            check_password(password)
+        except ProtocolError as exc:
+            raise RunSetupError(str(exc)) from None
+    run = CollectorRun(collector=None, emulator=emulator)  # type: ignore[arg-type]
+    try:
+        sinks = list(build_sinks(settings))
+        history_file = history_path or settings.history
+        if history_file is not None:
+            from hems_desktop.history import HistoryStore
+            from hems_desktop.sinks.history import HistorySink
+
+            try:
+                run.history = HistoryStore(history_file)
+            except (OSError, RuntimeError, sqlite3.Error) as exc:
+                raise RunSetupError(f"history database {history_file}: {exc}") from None
+            sinks.append(HistorySink(run.history))
+    except SinkError as exc:
+        run.close()
+        raise RunSetupError(str(exc)) from None
+    except RunSetupError:
+        run.close()
+        raise
+    mode, interval = settings.mode, settings.interval
+    if settings.demo and all(settings.origin.get(k, "default") == "default" for k in ("mode", "schedule", "interval")):
+        mode, interval = "interval", DEMO_INTERVAL_S  # a demo should show data now, not in 5 minutes
+    schedule = build_schedule(mode, settings.schedule, interval, local_now())
+    session_config = SessionConfig(
+        port=port,
+        baudrate=settings.baudrate,
+        route_b_id=route_b_id,
+        password=password,
+        dongle=settings.dongle,
+        meter_channel=settings.meter_channel,
+        meter_pan_id=settings.meter_pan_id,
+        meter_ipv6=settings.meter_ipv6,
+        cache_dir=cache,
+    )
+    run.collector = Collector(session_config, schedule, sinks, count=settings.count, history=run.history,
+                              on_event=on_event)
+    return run

@@ -235,7 +235,8 @@ class Collector:
             wait = (slot - local_now()).total_seconds()
             if wait <= 0:
                 return not self._stop.is_set()
-            budget = 2 * self.session_config.request_timeout + 1
+            # A backfill step is two round trips; leave room for four at the pace the meter answers now.
+            budget = 4 * self.session.round_trip_s + 0.5
             if self.backfill is not None and self.session.joined and wait > budget and self._backfill_step():
                 continue
             if self._stop.wait(min(wait, 60.0)):
@@ -275,11 +276,11 @@ class Collector:
         self._emit(ReadingTaken(reading))
 
     def read_once(self) -> Reading:
-        """One Get for E7+E8+E0 (one round trip); constants were read at join."""
+        """One Get for E7+E8+E0 (one round trip); constants were read at join (or now, if that failed)."""
         session = self.session
+        constants = session.ensure_constants()  # never a reading without the coefficient and unit
         values = session.get_properties(READING_EPCS)
         timestamp = local_now()
-        constants = session.constants
         instant: int | None = None
         r_a: float | None = None
         t_a: float | None = None
@@ -290,7 +291,7 @@ class Collector:
         if m.EPC_INSTANT_CURRENT in values:
             currents = m.decode_currents(values[m.EPC_INSTANT_CURRENT])
             r_a, t_a = currents.r_amps, currents.t_amps
-        if m.EPC_CUMULATIVE_NORMAL in values and constants is not None:
+        if m.EPC_CUMULATIVE_NORMAL in values:
             raw = m.decode_cumulative(values[m.EPC_CUMULATIVE_NORMAL])
             value = m.cumulative_kwh(raw, constants.coefficient, constants.unit_kwh)
             kwh = None if value is None else float(value)

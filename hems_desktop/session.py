@@ -192,6 +192,7 @@ class Session:
         self.dongle_version = ""
         self.joined_at: float | None = None
         self.round_trips = 0
+        self.round_trip_s = 2.0  # running average of answered requests; a cautious start
         self.refused_epcs: set[int] = set()
         self._events = EventQueue()
         self._cond = threading.Condition()
@@ -201,6 +202,7 @@ class Session:
         self._tid = int.from_bytes(os.urandom(2), "big") & 0x7FFF
         self._pending: dict[int, Frame | None] = {}
         self._udp_result: int | None = None
+        self._reauth_deadline: float | None = None  # set by EVENT 29, cleared by EVENT 25
 
     # ---- state ----
 
@@ -230,6 +232,7 @@ class Session:
         driver.add_listener(self._on_message)
         self.driver = driver
         self._lost_reason = None
+        self._reauth_deadline = None
         self._set_state(SessionState.CONFIGURING)
         version = self._probe()
         info = self._command_lines(dialects.skinfo())
@@ -294,16 +297,23 @@ class Session:
         try:
             self._join(network)
         except JoinFailed as exc:
-            if network.source == "cache":
-                self.forget_network()
-                log.info("cached network did not work; scanning")
-                network, _ = self._scan(dialect, stop)
-                self._join(network)
-            else:
+            if network.source != "cache":
                 raise JoinFailed(str(exc), beacon_seen=beacon_seen) from None
+            self.forget_network()
+            log.info("cached network did not work; scanning")
+            network, beacon_seen = self._scan(dialect, stop)
+            try:
+                self._join(network)
+            except JoinFailed as again:
+                # The scan found the meter, so a refusal now counts against the credentials.
+                raise JoinFailed(str(again), beacon_seen=beacon_seen) from None
         self.network = network
         self._save_cache(network)
-        self.constants = self._read_constants()
+        try:
+            self.constants = self._read_constants()
+        except RequestTimeout as exc:
+            # Joined all the same: ensure_constants() asks again before the next reading.
+            log.warning("the meter's coefficient and unit could not be read yet: %s", exc)
         return network
 
     def _find_network(self, dialect: Dialect, stop: threading.Event | None) -> tuple[Network, bool]:
@@ -377,6 +387,12 @@ class Session:
         self.network = network
         self._set_state(SessionState.JOINED, network.ip)
 
+    def ensure_constants(self) -> MeterConstants:
+        """The meter's constants, read now when the read right after joining did not complete."""
+        if self.constants is None:
+            self.constants = self._read_constants()
+        return self.constants
+
     def _read_constants(self) -> MeterConstants:
         """Coefficient (D3, 1 when refused), unit (E1) and digits (D7), once per session."""
         values = self.get_properties([m.EPC_COEFFICIENT, m.EPC_UNIT, m.EPC_EFFECTIVE_DIGITS])
@@ -431,6 +447,7 @@ class Session:
             with self._cond:
                 self._pending[frame.tid] = None
                 self._udp_result = None
+            sent_at = time.monotonic()
             try:
                 self._send(frame)
                 answer = self._await_answer(frame.tid)
@@ -439,6 +456,8 @@ class Session:
                     self._pending.pop(frame.tid, None)
             if answer is not None:
                 self.round_trips += 1
+                elapsed = time.monotonic() - sent_at
+                self.round_trip_s = elapsed if self.round_trips == 1 else 0.8 * self.round_trip_s + 0.2 * elapsed
                 return answer
             last_error = f"no answer from the meter within {self.config.request_timeout:g} s"
             log.info("%s (attempt %d of %d)", last_error, attempt + 1, self.config.request_attempts)
@@ -457,6 +476,8 @@ class Session:
             )
         except CommandFailed as exc:
             log.info("SKSENDTO failed: %s", exc.fail)  # ER10: the module could not send now
+            with self._cond:
+                self._udp_result = 1  # nothing left the dongle: no answer can come, retry after a pause
             time.sleep(0.2)
             return
         except PortLost as exc:
@@ -481,7 +502,11 @@ class Session:
                 self._cond.wait(remaining)
 
     def _wait_sendable(self, timeout: float = 120.0) -> None:
-        """Block while re-authenticating or under the transmission-time limit (EVENT 32)."""
+        """Block while re-authenticating or under the transmission-time limit (EVENT 32).
+
+        Re-authentication gets at most the join timeout from its EVENT 29: a module that does
+        not re-authenticate by itself sends nothing more, and the session is then lost.
+        """
         deadline = time.monotonic() + timeout
         with self._cond:
             while not self._joined or self._tx_limited:
@@ -489,10 +514,22 @@ class Session:
                     raise SessionLost(self._lost_reason)
                 if not self._joined and self.state not in (SessionState.REAUTHENTICATING,):
                     raise SessionLost("the PANA session has ended")
-                remaining = deadline - time.monotonic()
+                now = time.monotonic()
+                reauth_deadline = None if self._joined else self._reauth_deadline
+                if reauth_deadline is not None and now >= reauth_deadline:
+                    self._lost_reason = "the meter did not re-authenticate the expired session in time"
+                    break
+                remaining = deadline - now
                 if remaining <= 0:
                     raise SessionLost("the meter did not become reachable again in time")
+                if reauth_deadline is not None:
+                    remaining = min(remaining, reauth_deadline - now)
                 self._cond.wait(remaining)
+            else:
+                return
+            reason = self._lost_reason
+        self._set_state(SessionState.DISCONNECTED, reason)
+        raise SessionLost(reason)
 
     def _next_tid(self) -> int:
         self._tid = (self._tid + 1) & 0xFFFF
@@ -547,8 +584,11 @@ class Session:
             elif number == EventNumber.PANA_CONNECTED:
                 self._joined = True
                 self._lost_reason = None
+                self._reauth_deadline = None
             elif number in _SESSION_GONE:
                 self._joined = False
+                if number == EventNumber.SESSION_EXPIRED:
+                    self._reauth_deadline = time.monotonic() + self.config.join_timeout
             elif number == EventNumber.PANA_FAILED and self.state in (
                 SessionState.JOINED, SessionState.REAUTHENTICATING, SessionState.TX_LIMITED
             ):

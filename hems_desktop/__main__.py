@@ -1,7 +1,7 @@
-"""`python -m hems_desktop`: the collector (the desktop app takes over once it exists)."""
+"""`python -m hems_desktop`: the desktop app (`python -m hems_desktop.cli` is the collector)."""
 
 import sys
 
-from hems_desktop.cli import main
+from hems_desktop.gui.app import main
 
 sys.exit(main())

@@ -8,6 +8,7 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import NoReturn
 
 from hems_desktop import __version__
 
@@ -55,7 +56,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.self_test is not None:
         from hems_desktop.gui.self_test import run_self_test
 
-        return run_self_test(app, args.self_test)
+        status = run_self_test(app, args.self_test)
+        app._hems_exit_status = status  # type: ignore[attr-defined]
+        _shutdown(app)
     instance = SingleInstance("hems-desktop")
     if not instance.acquire():
         print("HEMS Desktop is already running; its window was brought forward.", file=sys.stderr)
@@ -65,7 +68,25 @@ def main(argv: list[str] | None = None) -> int:
     hems.start()
     status = app.exec()
     instance.release()
+    app._hems_exit_status = int(status)  # type: ignore[attr-defined]
+    _shutdown(app)
     return int(status)
+
+
+def _shutdown(app: object) -> NoReturn:
+    """Leave without Python's teardown of Qt objects.
+
+    Everything that matters is done by now (session ended with SKTERM, files and databases
+    closed). Letting the interpreter destroy shiboken/pyqtgraph wrappers in arbitrary order
+    crashes at exit on some platforms, so flush and exit directly, as pyqtgraph's own exit() does.
+    """
+    import logging as logging_module
+
+    status = getattr(app, "_hems_exit_status", 0)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    logging_module.shutdown()
+    os._exit(status)
 
 
 def wait_for(app: object, condition: object, timeout_s: float) -> bool:

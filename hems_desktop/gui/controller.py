@@ -50,6 +50,7 @@ class HemsApp(QObject):
             self.settings = dataclasses.replace(self.settings, history=history_path)
         if demo:
             self.settings = dataclasses.replace(self.settings, demo=True)
+            self.prefs = dataclasses.replace(self.prefs, demo=True)
         self.language = i18n.install(language or self.prefs.language)
         self.credentials, self.keyring_problem = self._load_credentials()
         self.session_credentials: Credentials | None = None  # "this run only" when no keyring

@@ -285,8 +285,9 @@ class Dashboard(QMainWindow):
                                      symbolBrush="#1565c0", symbolPen=None)
             self.power_min.setData(xs, low)
             self.power_max.setData(xs, high)
-            self.current_r.setData(xs, r)
-            self.current_t.setData(xs, t)
+            dots = {"symbol": "o" if sparse else None, "symbolSize": 5, "symbolPen": None}
+            self.current_r.setData(xs, r, symbolBrush="#c62828", **dots)
+            self.current_t.setData(xs, t, symbolBrush="#6a1b9a", **dots)
             if set_range:
                 self.power_plot.setXRange(start, end, padding=0)
         finally:

@@ -1,0 +1,271 @@
+"""The desktop shell with real Qt widgets (offscreen), the real collector and the emulator on a pty.
+
+Mocked here, and why: the modal QMessageBox.question (it would block an unattended run) and the
+keyring backend (an in-memory one; the real Secret Service is exercised in test_desktop_integration.py).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("PySide6")
+pytest.importorskip("pyqtgraph")
+
+import keyring
+import keyring.backend
+from keyring.backends import fail
+from PySide6.QtWidgets import QMessageBox
+
+from hems_desktop.config import resolve_settings
+from hems_desktop.credentials import Credentials, CredentialStore
+from hems_desktop.gui.controller import HemsApp
+from hems_desktop.gui.icons import format_watts, status_pixmap
+from hems_desktop.gui.settings_dialog import SettingsDialog
+from hems_desktop.gui.single_instance import SingleInstance
+from hems_desktop.gui.worker import CollectorController
+from hems_desktop.preferences import DesktopPreferences, load_desktop_settings
+from tests.conftest import PASSWORD, ROUTE_B_ID
+
+
+class MemoryKeyring(keyring.backend.KeyringBackend):
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.values: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.values.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.values[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.values.pop((service, username), None)
+
+
+@pytest.fixture
+def memory_keyring():  # type: ignore[no-untyped-def]
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def app_paths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    for name in ("B_ROUTE_ID", "B_ROUTE_PASSWORD", "SERIAL_PORT"):
+        monkeypatch.delenv(name, raising=False)
+    return tmp_path / "settings.json", tmp_path / "history.sqlite3"
+
+
+def make_dialog(qtbot, settings_path: Path) -> SettingsDialog:  # type: ignore[no-untyped-def]
+    import argparse
+
+    settings = resolve_settings(argparse.Namespace(), {}, None)
+    dialog = SettingsDialog(settings, DesktopPreferences(), Credentials(ROUTE_B_ID, PASSWORD))
+    qtbot.addWidget(dialog)
+    return dialog
+
+
+def test_settings_dialog_round_trips_every_field(qtbot, app_paths) -> None:  # type: ignore[no-untyped-def]
+    dialog = make_dialog(qtbot, app_paths[0])
+    dialog.port_combo.setEditText("/dev/ttyUSB1")
+    dialog.baud_combo.setCurrentText("57600")
+    dialog.dongle_combo.setCurrentText("bp35c2")
+    dialog.channel_edit.setText("3b")
+    dialog.pan_edit.setText("8CF5")
+    dialog.ipv6_edit.setText("fe80::21c:6400:36e:8cf5")
+    dialog.file_check.setChecked(True)
+    dialog.file_edit.setText("/tmp/power.csv")
+    dialog.format_combo.setCurrentText("csv")
+    dialog.cloud_check.setChecked(True)
+    dialog.project_edit.setText("my-project")
+    dialog.topic_edit.setText("power")
+    dialog.mode_combo.setCurrentIndex(1)
+    dialog.interval_spin.setValue(120)
+    dialog.cron_edit.setText("*/10 * * * *")
+    dialog.amperes_spin.setValue(40)
+    dialog.alert_spin.setValue(80)
+    dialog.price_spin.setValue(29.5)
+    dialog.basic_spin.setValue(1180)
+    dialog.language_combo.setCurrentIndex(dialog.language_combo.findData("ja"))
+    dialog.notify_check.setChecked(False)
+    settings, prefs, credentials = dialog.collect()
+    assert (settings.serial_port, settings.baudrate, settings.dongle) == ("/dev/ttyUSB1", 57600, "bp35c2")
+    assert (settings.meter_channel, settings.meter_pan_id) == (0x3B, 0x8CF5)
+    assert settings.meter_ipv6 == "FE80:0000:0000:0000:021C:6400:036E:8CF5"
+    assert (settings.output, settings.format, str(settings.file)) == ("all", "csv", "/tmp/power.csv")
+    assert (settings.project, settings.topic) == ("my-project", "power")
+    assert (settings.mode, settings.interval) == ("interval", 120)
+    assert settings.schedule == "*/10 * * * *"
+    assert prefs == DesktopPreferences(40, 80, 29.5, 1180.0, "ja", False, False, False)
+    assert credentials == Credentials(ROUTE_B_ID, PASSWORD)
+    # A second dialog built from those values shows the same values.
+    again = SettingsDialog(settings, prefs, credentials)
+    qtbot.addWidget(again)
+    assert again.collect() == (settings, prefs, credentials)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("channel_edit", "ZZ", "channel"),
+        ("pan_edit", "12345", "PAN"),
+        ("password_edit", "short", "password"),
+        ("id_edit", "not-32-characters", "ID"),
+        ("cron_edit", "61 * * * *", ""),
+        ("ipv6_edit", "not-an-address", ""),
+    ],
+)
+def test_settings_dialog_refuses_bad_values(qtbot, app_paths, field: str, value: str, message: str) -> None:  # type: ignore[no-untyped-def]
+    dialog = make_dialog(qtbot, app_paths[0])
+    getattr(dialog, field).setText(value)
+    dialog.accept()
+    assert dialog.result_values is None  # refused: nothing to save
+    assert dialog.error_label.text()
+    assert message.lower() in dialog.error_label.text().lower()
+    assert PASSWORD not in dialog.error_label.text()
+
+
+def test_schedule_preview_shows_next_runs(qtbot, app_paths) -> None:  # type: ignore[no-untyped-def]
+    dialog = make_dialog(qtbot, app_paths[0])
+    dialog.cron_edit.setText("0 * * * *")
+    times = dialog.preview_label.text().split(", ")
+    assert len(times) == 3 and all(t.endswith(":00:00") for t in times)
+
+
+def test_credentials_go_to_the_keyring_not_the_file(qtbot, app_paths, memory_keyring) -> None:  # type: ignore[no-untyped-def]
+    settings_path, history = app_paths
+    hems = HemsApp(settings_path=settings_path, history_path=history)
+    qtbot.addWidget(hems.dashboard)
+    dialog = hems.make_settings_dialog()
+    qtbot.addWidget(dialog)
+    dialog.id_edit.setText(ROUTE_B_ID)
+    dialog.password_edit.setText(PASSWORD)
+    dialog.demo_check.setChecked(True)
+    settings, prefs, credentials = dialog.collect()
+    assert hems.apply_settings(settings, prefs, credentials)
+    try:
+        text = settings_path.read_text()
+        assert PASSWORD not in text and ROUTE_B_ID not in text
+        assert json.loads(text)["desktop"]["demo"] is True
+        assert stat.S_IMODE(os.stat(settings_path).st_mode) == 0o600
+        assert memory_keyring.values[("hems-desktop", "b-route-password")] == PASSWORD
+        assert memory_keyring.values[("hems-desktop", "b-route-id")] == ROUTE_B_ID
+        loaded, loaded_prefs = load_desktop_settings(settings_path)
+        assert loaded_prefs.demo and loaded.route_b_password is None
+    finally:
+        hems.controller.stop()
+
+
+def test_no_keyring_offers_this_run_only_and_writes_nothing(qtbot, app_paths, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    asked: list[str] = []
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: asked.append(a[2]) or QMessageBox.StandardButton.Yes)
+    try:
+        settings_path, history = app_paths
+        hems = HemsApp(settings_path=settings_path, history_path=history)
+        qtbot.addWidget(hems.dashboard)
+        assert hems.keyring_problem and "keyring" in hems.keyring_problem
+        settings = dataclasses.replace(hems.settings, demo=True)
+        assert hems.apply_settings(settings, DesktopPreferences(demo=True), Credentials(ROUTE_B_ID, PASSWORD))
+        assert asked and "this run only" in asked[0]
+        assert hems.session_credentials == Credentials(ROUTE_B_ID, PASSWORD)
+        assert PASSWORD not in settings_path.read_text()
+        hems.controller.stop()
+    finally:
+        keyring.set_keyring(previous)
+
+
+def test_dashboard_gets_readings_from_the_real_collector(qtbot, app_paths, make_emulator, memory_keyring) -> None:  # type: ignore[no-untyped-def]
+    emulator = make_emulator()
+    settings_path, history = app_paths
+    CredentialStore().save(Credentials(ROUTE_B_ID, PASSWORD))
+    hems = HemsApp(settings_path=settings_path, history_path=history)
+    qtbot.addWidget(hems.dashboard)
+    hems.settings = dataclasses.replace(hems.settings, serial_port=emulator.port, mode="interval", interval=1)
+    hems.start()
+    try:
+        assert hems.tray is None  # offscreen: no system tray...
+        assert hems.dashboard.isVisible()  # ...so the dashboard opens as a normal window
+        qtbot.waitUntil(lambda: hems.dashboard.readings_received >= 2, timeout=30_000)
+        qtbot.waitUntil(lambda: hems.dashboard.frames_drawn >= 1, timeout=5_000)
+        assert hems.state == "joined"
+        assert hems.dashboard.power_label.text().endswith(" W")
+        assert hems.dashboard.connection_labels["channel"].text() == "3B"
+        assert hems.last_reading is not None and hems.last_reading.meter_id == "001C6400036E8CF5"
+    finally:
+        assert hems.controller.stop(timeout_ms=4000)  # quitting ends the session within seconds
+    assert not emulator.dongle.joined  # SKTERM reached the dongle
+
+
+def test_breaker_warning_when_current_nears_the_contract(qtbot, app_paths, memory_keyring) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from hems_desktop.reading import Reading
+
+    hems = HemsApp(settings_path=app_paths[0], history_path=app_paths[1])
+    qtbot.addWidget(hems.dashboard)
+    hems.prefs = DesktopPreferences(contract_amperes=30, alert_percent=90)
+    now = dt.datetime.now().astimezone()
+    hems._on_reading(Reading(now, 100.0, 2000, 20.0, 5.0))
+    assert not hems.notifications
+    hems._on_reading(Reading(now, 100.0, 6000, 27.5, 5.0))
+    assert hems.notifications and "27.5" in hems.notifications[-1][1]
+    hems._on_reading(Reading(now, 100.0, 6000, 28.0, 5.0))
+    assert len(hems.notifications) == 1  # not repeated every reading
+
+
+def test_collector_stop_is_safe_before_and_during_start(qtbot, make_emulator, app_paths) -> None:  # type: ignore[no-untyped-def]
+    import argparse
+
+    emulator = make_emulator()
+    settings = resolve_settings(argparse.Namespace(), {}, None)
+    settings = dataclasses.replace(settings, serial_port=emulator.port, route_b_id=ROUTE_B_ID,
+                                   route_b_password=PASSWORD, history=app_paths[1])
+    controller = CollectorController()
+    assert controller.stop()  # nothing running
+    for _ in range(3):
+        controller.start(settings)
+        assert controller.stop(timeout_ms=5000)
+        assert not controller.running
+
+
+def test_icon_shows_watts_and_state() -> None:
+    assert [format_watts(w) for w in (None, 0, 850, 1234, -1500, 12345)] == ["–", "0", "850", "1.2k", "-1.5k", "12k"]
+    colours = {s: status_pixmap(s, 500).toImage().pixelColor(32, 4).name() for s in ("joined", "scanning",
+                                                                                     "credentials_rejected", "stopped")}
+    assert len(set(colours.values())) == 4
+
+
+def test_second_instance_wakes_the_first(qtbot) -> None:  # type: ignore[no-untyped-def]
+    first = SingleInstance(f"hems-test-{os.getpid()}")
+    assert first.acquire()
+    try:
+        with qtbot.waitSignal(first.activated, timeout=5000):
+            assert not SingleInstance(f"hems-test-{os.getpid()}").acquire()
+    finally:
+        first.release()
+
+
+def test_self_test_writes_screenshots_in_both_languages(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    env.update(HOME=str(tmp_path), XDG_CACHE_HOME=str(tmp_path / "c"), XDG_CONFIG_HOME=str(tmp_path / "cfg"))
+    result = subprocess.run([sys.executable, "-m", "hems_desktop.gui", "--self-test", str(tmp_path / "shots")],
+                            env=env, capture_output=True, text=True, timeout=150)
+    assert result.returncode == 0, result.stdout + result.stderr
+    names = sorted(p.name for p in (tmp_path / "shots").glob("*.png"))
+    assert names == ["dashboard-en.png", "dashboard-ja.png", "settings-en.png", "settings-ja.png"]

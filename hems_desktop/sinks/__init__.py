@@ -1,4 +1,4 @@
-"""Outputs of readings: stdout, file (and cloud, later). See `base.Sink`."""
+"""Outputs of readings: stdout, file and cloud (Pub/Sub). See `base.Sink`."""
 
 from __future__ import annotations
 
@@ -18,14 +18,18 @@ log = logging.getLogger(__name__)
 
 
 def cloud_sinks(settings: Settings) -> list[Sink]:
-    """Hook for the Google Cloud Pub/Sub output (a later issue): returns no sink yet.
+    """The Google Cloud Pub/Sub output: one `PubSubSink` for `settings.project` / `settings.topic`.
 
-    When it exists it will publish `Reading.to_record()` as JSON to `settings.project` /
-    `settings.topic`, importing google-cloud-pubsub (the `cloud` extra) only here.
+    google-cloud-pubsub (the `cloud` extra) is imported only here, so start-up and `--help`
+    do not pay for it. Raises SinkError (with the install command) when it is missing.
     """
-    log.warning("--output cloud is not available in this version: readings are not sent to Pub/Sub "
-                "(project %s, topic %s)", settings.project, settings.topic)
-    return []
+    from hems_desktop.config import DEFAULT_PROJECT
+    from hems_desktop.sinks.cloud import PubSubSink
+
+    if settings.project == DEFAULT_PROJECT:
+        log.warning("--output cloud: the Google Cloud project is the placeholder %r; set GCP_PROJECT_ID or "
+                    "--project", DEFAULT_PROJECT)
+    return [PubSubSink(project=settings.project, topic=settings.topic)]
 
 
 def build_sinks(settings: Settings) -> list[Sink]:

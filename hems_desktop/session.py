@@ -291,7 +291,8 @@ class Session:
             self.open()
         dialect = self._require_dialect()
         self._terminate_quietly()
-        self._command(dialects.sksetpwd(self.config.password), describe=f"SKSETPWD {len(self.config.password):X} ********")
+        hidden = f"SKSETPWD {len(self.config.password):X} ********"
+        self._command(dialects.sksetpwd(self.config.password), describe=hidden)
         self._command(dialects.sksetrbid(self.config.route_b_id))
         network, beacon_seen = self._find_network(dialect, stop)
         try:

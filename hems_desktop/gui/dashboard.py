@@ -331,7 +331,8 @@ class Dashboard(QMainWindow):
         store, meter = self._history(), self._meter_id()
         if store is None or meter is None:
             return
-        day = self.day_edit.date().toPython()
+        chosen = self.day_edit.date()
+        day = dt.date(chosen.year(), chosen.month(), chosen.day())
         start = dt.datetime(day.year, day.month, day.day, tzinfo=JST)
         values = store.half_hours(meter, start, start + dt.timedelta(days=1, seconds=1))
         xs, heights = [], []

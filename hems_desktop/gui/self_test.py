@@ -54,7 +54,7 @@ def run_self_test(app: QApplication, outdir: Path, timeout_s: float = 90.0) -> i
                 dashboard.on_connection(hems.dashboard._connection)
             dashboard.resize(1100, 760)
             dashboard.show()
-            wait_for(app, lambda d=dashboard: d.frames_drawn >= 1, 10)  # type: ignore[misc]
+            wait_for(app, lambda d=dashboard: d.frames_drawn >= 1, 10)
             wait_for(app, lambda: False, 0.3)
             path = outdir / f"dashboard-{language}.png"
             dashboard.grab().save(str(path))

@@ -37,6 +37,7 @@ from hems_desktop.config import (
     parse_pan_id,
 )
 from hems_desktop.credentials import Credentials
+from hems_desktop.emulator import Emulator
 from hems_desktop.preferences import DesktopPreferences
 from hems_desktop.protocol.dialects import PRODUCTS, check_password, check_route_b_id
 from hems_desktop.protocol.errors import ProtocolError
@@ -89,6 +90,7 @@ class SettingsDialog(QDialog):
         self._result: tuple[Settings, DesktopPreferences, Credentials] | None = None
         self._test_thread: QThread | None = None
         self._test_worker: _TestWorker | None = None
+        self._demo: Emulator | None = None
         layout = QVBoxLayout(self)
         self.tabs = QTabWidget()
         layout.addWidget(self.tabs)
@@ -424,7 +426,7 @@ class SettingsDialog(QDialog):
         if self._test_thread is not None:
             self._test_thread.wait(3000)
         self._test_thread = self._test_worker = None
-        demo = getattr(self, "_demo", None)
+        demo = self._demo
         if demo is not None:
             demo.stop()
             self._demo = None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Signal, SignalInstance
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
@@ -33,7 +33,7 @@ class Tray(QObject):
         self.icon.activated.connect(self._activated)
         self.icon.setToolTip(self.tr("HEMS Desktop"))
 
-    def _add(self, text: str, signal: Signal) -> QAction:
+    def _add(self, text: str, signal: SignalInstance) -> QAction:
         action = self.menu.addAction(text)
         action.triggered.connect(signal.emit)
         return action

@@ -120,7 +120,9 @@ class DongleDriver:
 
     def open(self) -> None:
         """Open the port; raises serial.SerialException (the session turns it into a clear message)."""
-        self._serial = serial.serial_for_url(self.port_name, self.baudrate, timeout=0.05, write_timeout=5)
+        # The reader blocks in select() up to this long when the line is quiet: short enough to
+        # notice a stalled partial line and to close promptly, long enough not to busy-poll.
+        self._serial = serial.serial_for_url(self.port_name, self.baudrate, timeout=0.25, write_timeout=5)
         self._stop.clear()
         self.closed_reason = None
         self._reader = threading.Thread(target=self._read_loop, name="hems-serial-reader", daemon=True)

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QDate, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QShowEvent
+from PySide6.QtGui import QCloseEvent, QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDateEdit,
@@ -62,7 +62,6 @@ class Dashboard(QMainWindow):
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setInterval(REFRESH_MS)
         self._refresh_timer.timeout.connect(self._refresh_if_needed)
-        self._refresh_timer.start()
         self._zoom_timer = QTimer(self)
         self._zoom_timer.setSingleShot(True)
         self._zoom_timer.setInterval(200)
@@ -70,7 +69,6 @@ class Dashboard(QMainWindow):
         self._age_timer = QTimer(self)
         self._age_timer.setInterval(1000)
         self._age_timer.timeout.connect(self._update_session_age)
-        self._age_timer.start()
 
     # ---- layout ----
 
@@ -353,9 +351,17 @@ class Dashboard(QMainWindow):
         seconds = int(time.time() - joined)
         self.connection_labels["age"].setText(f"{seconds // 3600:d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}")
 
-    def showEvent(self, event: QShowEvent) -> None:
+    def showEvent(self, event: QShowEvent) -> None:  # Qt's name
         super().showEvent(event)
         self._dirty = True
+        self._refresh_timer.start()
+        self._age_timer.start()
+
+    def hideEvent(self, event: QHideEvent) -> None:  # Qt's name
+        # Hidden in the tray: no timers at all, so the app sleeps until the next reading.
+        self._refresh_timer.stop()
+        self._age_timer.stop()
+        super().hideEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.closed.emit()

@@ -197,7 +197,10 @@ class Collector:
         first = self.read_at_start
         slot = local_now()
         while not self._stop.is_set():
-            if not self.session.joined and not self._connect():
+            # While the module re-authenticates by itself (EVENT 29) the session is kept: a new
+            # SKJOIN now would tear down the rejoin; a request waits for it (bounded) instead.
+            reauthenticating = self.session.state == SessionState.REAUTHENTICATING
+            if not self.session.joined and not reauthenticating and not self._connect():
                 if self.exit_status:
                     return
                 continue

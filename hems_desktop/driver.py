@@ -130,6 +130,10 @@ class DongleDriver:
 
     def close(self) -> None:
         self._stop.set()
+        cancel_read = getattr(self._serial, "cancel_read", None)  # POSIX and Windows ports; not socket://
+        if cancel_read is not None:
+            with contextlib.suppress(Exception):
+                cancel_read()  # wake the reader from its blocking read: close at once, not after the timeout
         if self._reader is not None and self._reader is not threading.current_thread():
             self._reader.join(timeout=2)
         if self._serial is not None:

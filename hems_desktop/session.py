@@ -252,14 +252,11 @@ class Session:
                 if attempt:
                     driver.write(b"\r\n")  # clear a half-typed line left in the dongle
                 lines = driver.command(dialects.skver(), timeout=2.0)
-            except CommandTimeout:
-                continue
-            except CommandFailed:
-                continue
+            except (CommandTimeout, CommandFailed):
+                continue  # FAIL ER09 etc.: a half line was pending; the \r\n above clears it
             version = next((line for line in lines if isinstance(line, Version)), None)
             self.dongle_version = version.version if version else ""
             return version
-            # a FAIL to SKVER still proves something answers; retry to get the version
         raise DongleNotResponding(
             f"no answer from a Wi-SUN dongle on {self.config.port} at {self.config.baudrate} baud "
             "(wrong port, or wrong baud rate: the dongles use 115200)"

@@ -202,6 +202,8 @@ class Session:
         self._tid = int.from_bytes(os.urandom(2), "big") & 0x7FFF
         self._pending: dict[int, Frame | None] = {}
         self._udp_result: int | None = None
+        self._unpaired_probed = False
+        self._unpaired_meter: PanDescriptor | None = None
         self._reauth_deadline: float | None = None  # set by EVENT 29, cleared by EVENT 25
 
     # ---- state ----
@@ -339,14 +341,29 @@ class Session:
                 ip = self.config.meter_ipv6 or self._driver().ll64(best.mac)
                 log.info("meter found: channel %02X, PAN ID %04X, LQI %d", best.channel, best.pan_id, best.lqi)
                 return Network(best.channel, best.pan_id, ip.upper(), best.mac, best.lqi, "scan"), True
+        if not self._unpaired_probed:
+            # Once: scan without the pairing code. A meter that answers this but not the paired scan
+            # means the B-route ID is wrong (or not yet enabled), not that the meter is out of range.
+            self._unpaired_probed = True
+            others = self._scan_once(dialect, 6, ScanMode.ACTIVE)
+            self._unpaired_meter = max(others, key=lambda b: b.lqi) if others else None
+        if self._unpaired_meter is not None:
+            found = self._unpaired_meter
+            raise NoBeaconFound(
+                f"a smart meter is in range (channel {found.channel:02X}, PAN ID {found.pan_id:04X}; it could be a "
+                "neighbour's) but none answered to your B-route ID: check B_ROUTE_ID (the meter pairs with its "
+                "last 8 characters); if it is right, the power company may not have enabled B-route service yet"
+            )
         raise NoBeaconFound(
             "no smart meter answered the scan: move the dongle closer to the meter, check the B-route ID "
             "(the meter only answers its own), and make sure the power company has enabled B-route service"
         )
 
-    def _scan_once(self, dialect: Dialect, duration: int) -> list[PanDescriptor]:
+    def _scan_once(
+        self, dialect: Dialect, duration: int, mode: ScanMode = ScanMode.ACTIVE_WITH_IE
+    ) -> list[PanDescriptor]:
         self._events.drain()
-        self._command(dialect.skscan(ScanMode.ACTIVE_WITH_IE, duration))
+        self._command(dialect.skscan(mode, duration))
         expected = 0.0096 * (2**duration + 1) * SCAN_CHANNELS
         deadline = time.monotonic() + expected * 1.5 + 5.0
         beacons: list[PanDescriptor] = []

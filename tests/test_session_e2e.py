@@ -555,6 +555,18 @@ def test_wrong_password_after_a_cached_network_counts_as_a_rejection(dongle_emul
         session.terminate()
 
 
+def test_meter_out_of_range_says_so_without_blaming_the_id(make_emulator: Any, e2e_config: Any) -> None:
+    emu = make_emulator("bp35a1", E2E_SPEED, beacon_min_duration=9)  # too far for any scan we make
+    session = Session(e2e_config(emu))
+    try:
+        with pytest.raises(NoBeaconFound) as failed:
+            session.connect()
+        assert "closer" in str(failed.value) and "in range" not in str(failed.value)
+        assert emu.dongle.stats["scans"] == 6
+    finally:
+        session.terminate()
+
+
 def test_wrong_route_b_id_finds_no_beacon(make_emulator: Any, e2e_config: Any) -> None:
     emu = make_emulator("dual-stack", E2E_SPEED, route_b_id="FEDCBA9876543210FEDCBA9876543210")
     session = Session(e2e_config(emu))
@@ -562,7 +574,8 @@ def test_wrong_route_b_id_finds_no_beacon(make_emulator: Any, e2e_config: Any) -
         with pytest.raises(NoBeaconFound) as failed:
             session.connect()
         assert "B-route ID" in str(failed.value)
-        assert emu.dongle.stats["scans"] == 5  # durations 4..8
+        assert emu.dongle.stats["scans"] == 6  # durations 4..8, then once without the pairing code
+        assert "in range" in str(failed.value)
         assert emu.dongle.joins == 0
     finally:
         session.terminate()

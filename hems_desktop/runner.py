@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import sqlite3
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -37,16 +37,18 @@ class CollectorRun:
     collector: Collector
     emulator: Emulator | None = None
     history: HistoryStore | None = None
-    closers: list[object] = field(default_factory=list)
 
     def close(self) -> None:
-        if self.emulator is not None:
-            self.emulator.stop()
-            self.emulator = None
-        if self.history is not None:
-            with contextlib.suppress(sqlite3.Error):
-                self.history.close()
-            self.history = None
+        _close(self.emulator, self.history)
+        self.emulator = self.history = None
+
+
+def _close(emulator: Emulator | None, history: HistoryStore | None) -> None:
+    if emulator is not None:
+        emulator.stop()
+    if history is not None:
+        with contextlib.suppress(sqlite3.Error):
+            history.close()
 
 
 def default_cache_dir() -> Path:
@@ -93,7 +95,7 @@ def prepare_run(
             check_password(password)
         except ProtocolError as exc:
             raise RunSetupError(str(exc)) from None
-    run = CollectorRun(collector=None, emulator=emulator)  # type: ignore[arg-type]
+    history: HistoryStore | None = None
     try:
         sinks = list(build_sinks(settings))
         history_file = history_path or settings.history
@@ -102,15 +104,15 @@ def prepare_run(
             from hems_desktop.sinks.history import HistorySink
 
             try:
-                run.history = HistoryStore(history_file)
+                history = HistoryStore(history_file)
             except (OSError, RuntimeError, sqlite3.Error) as exc:
                 raise RunSetupError(f"history database {history_file}: {exc}") from None
-            sinks.append(HistorySink(run.history))
+            sinks.append(HistorySink(history))
     except SinkError as exc:
-        run.close()
+        _close(emulator, history)
         raise RunSetupError(str(exc)) from None
     except RunSetupError:
-        run.close()
+        _close(emulator, history)
         raise
     mode, interval = settings.mode, settings.interval
     if settings.demo and all(settings.origin.get(k, "default") == "default" for k in ("mode", "schedule", "interval")):
@@ -127,6 +129,5 @@ def prepare_run(
         meter_ipv6=settings.meter_ipv6,
         cache_dir=cache,
     )
-    run.collector = Collector(session_config, schedule, sinks, count=settings.count, history=run.history,
-                              on_event=on_event)
-    return run
+    collector = Collector(session_config, schedule, sinks, count=settings.count, history=history, on_event=on_event)
+    return CollectorRun(collector, emulator, history)

@@ -138,6 +138,8 @@ def build_arg_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--history", nargs="?", const=True, default=None, metavar="PATH",
                         help="also keep readings in a local SQLite history (default path if PATH is omitted)")
+    parser.add_argument("--keep-days", type=_argtype(parse_positive_int, "--keep-days"), default=None, metavar="N",
+                        help="with --history: delete raw readings older than N days (half-hourly values stay)")
     parser.add_argument("--settings", default=None, metavar="PATH",
                         help="settings file (default: settings.json in the per-user config folder)")
     parser.add_argument("--list-ports", action=_ListPortsAction, help="list serial ports and exit")

@@ -149,6 +149,7 @@ class Collector:
         reopen_interval_s: float = 3.0,
         history: HistoryStore | None = None,
         backfill_days: int = 30,
+        keep_days: int | None = None,
     ) -> None:
         self.session_config = session_config
         self.schedule = schedule
@@ -170,6 +171,8 @@ class Collector:
         self.history = history
         self.backfill = Backfill(self.session, history, days=backfill_days) if history is not None else None
         self._fixed_time: deque[FixedTimeReading] = deque(maxlen=1000)
+        self.keep_days = keep_days
+        self._thinned_on: dt.date | None = None
 
     # ---- public ----
 
@@ -233,6 +236,7 @@ class Collector:
 
     def _wait_until(self, slot: dt.datetime) -> bool:
         """Sleep until the slot, using spare time for history work. False when stopped."""
+        self._thin_history()
         while True:
             self._store_fixed_time()
             wait = (slot - local_now()).total_seconds()
@@ -256,6 +260,16 @@ class Collector:
         except (RequestTimeout, SessionError, EchonetError) as exc:
             log.info("history backfill paused: %s", exc)
             return False
+
+    def _thin_history(self) -> None:
+        """Retention: once a day, drop raw readings older than keep_days (half-hourly values stay)."""
+        today = dt.date.today()
+        if self.history is None or self.keep_days is None or self._thinned_on == today:
+            return
+        self._thinned_on = today
+        removed = self.history.thin_readings(self.keep_days)
+        if removed:
+            log.info("history: removed %d raw reading(s) older than %d days", removed, self.keep_days)
 
     def _store_fixed_time(self) -> None:
         if self.history is None:

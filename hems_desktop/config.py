@@ -232,6 +232,7 @@ class Settings:
     demo: bool = False
     debug: bool = False
     history: Path | None = None
+    keep_days: int | None = None  # thin raw readings in the history older than this; None: keep all
     settings_path: Path | None = None
     origin: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
 
@@ -355,6 +356,7 @@ _FILE_KEYS: dict[str, Any] = {
     "schedule": parse_cron,
     "interval": parse_positive_int,
     "history": Path,
+    "keep_days": parse_positive_int,
     "desktop": dict,  # the desktop app's own preferences (see hems_desktop.preferences)
 }
 _STRING_KEYS = {"route_b_id", "serial_port", "file", "project", "topic", "history", "meter_ipv6",
@@ -426,6 +428,7 @@ def settings_file_data(settings: Settings) -> dict[str, Any]:
         "schedule": settings.schedule,
         "interval": settings.interval,
         "history": None if settings.history is None else str(settings.history),
+        "keep_days": settings.keep_days,
     }
 
 
@@ -551,6 +554,7 @@ def resolve_settings(
     elif history is not None:
         history = Path(history)
     pick("history", history, None, None, None)
+    pick("keep_days", cli("keep_days"), None, None, None)
 
     password = _env(environ, ENV_ROUTE_B_PASSWORD)
     origin["route_b_password"] = f"environment {ENV_ROUTE_B_PASSWORD}" if password else "unset"

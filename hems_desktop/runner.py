@@ -129,5 +129,6 @@ def prepare_run(
         meter_ipv6=settings.meter_ipv6,
         cache_dir=cache,
     )
-    collector = Collector(session_config, schedule, sinks, count=settings.count, history=history, on_event=on_event)
+    collector = Collector(session_config, schedule, sinks, count=settings.count, history=history, on_event=on_event,
+                          keep_days=settings.keep_days)
     return CollectorRun(collector, emulator, history)

@@ -53,7 +53,7 @@ def test_seed_options_and_short_forms_exist() -> None:
     seed = {"-h", "--help", "-o", "--output", "-f", "--format", "--file", "--project", "--topic", "--port",
             "--baudrate", "--meter-channel", "--meter-panid", "--meter-ipv6", "--mode", "-s", "--schedule",
             "-i", "--interval", "--debug"}
-    additions = {"--demo", "--count", "--dongle", "--version", "--list-ports", "--history", "--settings"}
+    additions = {"--demo", "--count", "--dongle", "--version", "--list-ports", "--history", "--keep-days", "--settings"}
     assert options == seed | additions
 
 

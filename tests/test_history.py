@@ -222,6 +222,19 @@ def test_collector_writes_history_and_backfills_between_readings(make_emulator, 
     assert taken[1] - taken[0] < 6
 
 
+def test_collector_applies_the_retention_setting(make_emulator, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    emulator = make_emulator()
+    store = HistoryStore(tmp_path / "h.sqlite3")
+    old = dt.datetime.now(UTC) - dt.timedelta(days=10)
+    store.add_readings(minute_readings(30, meter="001C6400036E8CF5", start=old))
+    config = SessionConfig(emulator.port, route_b_id=ROUTE_B_ID, password=PASSWORD, request_timeout=0.5)
+    collector = Collector(config, IntervalSchedule(1, dt.datetime.now(UTC)), [HistorySink(store)], count=2,
+                          history=store, backfill_days=0, keep_days=7)
+    assert collector.run() == 0
+    assert store.reading_count("001C6400036E8CF5") == 2  # the 30 old ones are gone, today's stay
+    assert store.series("001C6400036E8CF5", old, old + dt.timedelta(hours=1), max_points=1)[0].count == 30
+
+
 def test_fixed_time_notices_are_stored(make_emulator, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     emulator = make_emulator()
     store = HistoryStore(tmp_path / "h.sqlite3")

@@ -264,6 +264,12 @@ class SettingsDialog(QDialog):
         self.notify_check = QCheckBox(self.tr("Show notifications"))
         self.notify_check.setChecked(prefs.notifications)
         form.addRow(self.notify_check)
+        self.keep_spin = QSpinBox()
+        self.keep_spin.setRange(0, 36500)
+        self.keep_spin.setSpecialValueText(self.tr("forever"))
+        self.keep_spin.setSuffix(self.tr(" days"))
+        self.keep_spin.setValue(self._settings.keep_days or 0)
+        form.addRow(self.tr("Keep raw readings"), self.keep_spin)
         self.tabs.addTab(page, self.tr("General"))
 
     # ---- behaviour ----
@@ -356,7 +362,7 @@ class SettingsDialog(QDialog):
             format=self.format_combo.currentText(), file=Path(self.file_edit.text().strip() or "hems_data.dat"),
             project=self.project_edit.text().strip(), topic=self.topic_edit.text().strip(),
             mode=str(self.mode_combo.currentData()), schedule=cron, interval=self.interval_spin.value(),
-            demo=demo,
+            demo=demo, keep_days=self.keep_spin.value() or None,
         )
         prefs = DesktopPreferences(
             contract_amperes=self.amperes_spin.value(), alert_percent=self.alert_spin.value(),

@@ -269,3 +269,34 @@ def test_self_test_writes_screenshots_in_both_languages(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
     names = sorted(p.name for p in (tmp_path / "shots").glob("*.png"))
     assert names == ["dashboard-en.png", "dashboard-ja.png", "settings-en.png", "settings-ja.png"]
+
+
+def test_test_connection_button_reports_progress_and_success(qtbot, app_paths) -> None:  # type: ignore[no-untyped-def]
+    dialog = make_dialog(qtbot, app_paths[0])
+    dialog.demo_check.setChecked(True)  # the built-in virtual meter stands in for the dongle
+    dialog.test_connection()
+    qtbot.waitUntil(lambda: dialog.test_button.isEnabled(), timeout=30_000)
+    assert dialog.test_label.text().startswith("It works:")
+    assert " W, " in dialog.test_label.text() and "kWh" in dialog.test_label.text()
+
+
+def test_test_connection_explains_a_missing_port(qtbot, app_paths, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    dialog = make_dialog(qtbot, app_paths[0])
+    dialog.port_combo.setEditText(str(tmp_path / "ttyUSB9"))
+    dialog.test_connection()
+    qtbot.waitUntil(lambda: dialog.test_button.isEnabled(), timeout=30_000)
+    assert dialog.test_label.text().startswith("It did not work:")
+    assert "not found" in dialog.test_label.text()
+
+
+def test_a_locked_keyring_gets_its_own_message(memory_keyring, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import keyring.errors
+
+    from hems_desktop.credentials import KeyringLocked
+
+    def locked(*args: object) -> None:
+        raise keyring.errors.KeyringLocked("Failed to unlock the collection!")
+
+    monkeypatch.setattr(memory_keyring, "get_password", locked)
+    with pytest.raises(KeyringLocked, match="locked"):
+        CredentialStore().load()

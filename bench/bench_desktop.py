@@ -96,6 +96,53 @@ def idle_and_launch(app: QApplication, folder: Path, idle_seconds: float) -> Non
     print(f"resident memory (max RSS): {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
 
 
+TRAY_LAUNCH = """
+import time, sys
+t0 = time.perf_counter()
+from pathlib import Path
+from PySide6.QtWidgets import QApplication, QSystemTrayIcon
+from hems_desktop.gui.app import wait_for
+from hems_desktop.gui.controller import HemsApp
+from hems_desktop.gui.self_test import _MemoryStore
+app = QApplication(sys.argv[:1])
+wait_for(app, QSystemTrayIcon.isSystemTrayAvailable, 10)
+hems = HemsApp(settings_path=Path(sys.argv[1]) / "s.json", demo=True, credential_store=_MemoryStore(),
+               history_path=Path(sys.argv[1]) / "h.sqlite3")
+hems.start()
+wait_for(app, lambda: hems.tray is not None and hems.tray.icon.isVisible(), 10)
+print(f"{(time.perf_counter() - t0) * 1000:.0f}", hems.tray is not None, flush=True)
+hems.controller.stop()
+import os; os._exit(0)
+"""
+
+
+def tray_launch(folder: Path) -> None:
+    """Under Xvfb with a real tray host (trayer), when both are installed."""
+    import shutil
+    import subprocess
+
+    if not (shutil.which("Xvfb") and shutil.which("trayer")):
+        print("launch to tray icon: skipped (needs Xvfb and trayer)")
+        return
+    env = dict(os.environ, DISPLAY=":87", QT_QPA_PLATFORM="xcb")
+    xvfb = subprocess.Popen(["Xvfb", ":87", "-nolisten", "tcp"], stderr=subprocess.DEVNULL)
+    time.sleep(1.0)
+    trayer = subprocess.Popen(["trayer"], env=env, stderr=subprocess.DEVNULL)
+    time.sleep(0.5)
+    try:
+        runs = []
+        for _ in range(3):
+            start = time.perf_counter()
+            out = subprocess.run([sys.executable, "-c", TRAY_LAUNCH, str(folder)], env=env, capture_output=True,
+                                 text=True, timeout=60).stdout.split()
+            runs.append((time.perf_counter() - start) * 1000)
+        print(f"launch to tray icon under Xvfb + trayer: {min(runs):.0f} ms from process start "
+              f"(in-process part {out[0] if out else '?'} ms; tray shown: {out[1] if len(out) > 1 else '?'})")
+    finally:
+        trayer.terminate()
+        xvfb.terminate()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--idle-seconds", type=float, default=60.0)
@@ -103,6 +150,7 @@ def main() -> None:
     app = QApplication(sys.argv[:1])
     with tempfile.TemporaryDirectory() as folder:
         idle_and_launch(app, Path(folder), args.idle_seconds)
+        tray_launch(Path(folder))
         chart_frames(app, Path(folder))
     sys.stdout.flush()
     os._exit(0)  # skip Qt teardown (see hems_desktop.gui.app._shutdown)

@@ -300,3 +300,21 @@ def test_a_locked_keyring_gets_its_own_message(memory_keyring, monkeypatch) -> N
     monkeypatch.setattr(memory_keyring, "get_password", locked)
     with pytest.raises(KeyringLocked, match="locked"):
         CredentialStore().load()
+
+
+def test_signal_emit_keeps_refcounts() -> None:
+    """PySide6 6.12.0 on Python < 3.12 decrefs True on every emit() and aborts the app after a while."""
+    from PySide6.QtCore import QCoreApplication, QObject, Signal
+
+    class Emitter(QObject):
+        value = Signal(int)
+
+    emitter = Emitter()
+    received: list[int] = []
+    emitter.value.connect(received.append)
+    before = sys.getrefcount(True)
+    for index in range(50):
+        emitter.value.emit(index)
+    QCoreApplication.processEvents()
+    assert received == list(range(50))
+    assert sys.getrefcount(True) - before >= -5  # a buggy binding loses one reference per emit

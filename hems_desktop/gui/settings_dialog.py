@@ -6,7 +6,7 @@ import dataclasses
 import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -415,8 +415,9 @@ class SettingsDialog(QDialog):
         worker.moveToThread(thread)
         thread.started.connect(worker.run)
         worker.progress.connect(self._test_progress)
+        # Direct: quit the thread's loop from the worker at once, so _test_done can wait for it.
+        worker.done.connect(thread.quit, Qt.ConnectionType.DirectConnection)
         worker.done.connect(self._test_done)
-        worker.done.connect(thread.quit)
         self._test_thread, self._test_worker = thread, worker
         thread.start()
 

@@ -105,12 +105,17 @@ class MeterModel:
         minute_start = (unix + _JST_OFFSET_S) // MINUTE_S * MINUTE_S - _JST_OFFSET_S
         return self.load_w(minute_start) - self.solar_w(minute_start)
 
+    def _instant_net_w(self, unix: float) -> float:
+        """What E7 shows: the minute's power with a little 10-second ripple, as a real meter's reading wanders."""
+        ripple = 0.04 * (_unit(self.config.seed + 4, int(unix // 10)) - 0.5)
+        return self.net_w(unix) * (1 + ripple)
+
     def instant_power_w(self, unix: float) -> int:
-        return round(self.net_w(unix))
+        return round(self._instant_net_w(unix))
 
     def currents_deciamps(self, unix: float) -> tuple[int, int | None]:
         """R and T in 0.1 A (signed with the flow); T is None on a two-wire service."""
-        net = self.net_w(unix)
+        net = self._instant_net_w(unix)
         if not self.config.three_wire:
             return round(net / 100 * 10), None
         # 100 V legs of a 100/200 V service; loads are not evenly split.

@@ -211,7 +211,8 @@ class Dashboard(QMainWindow):
         labels = self.connection_labels
         labels["port"].setText(str(info.get("port", "–")))
         firmware = info.get("firmware")
-        labels["dongle"].setText(f"{info.get('dongle', '–')}" + (f" (firmware {firmware})" if firmware else ""))
+        suffix = " (" + self.tr("firmware %1").replace("%1", str(firmware)) + ")" if firmware else ""
+        labels["dongle"].setText(f"{info.get('dongle', '–')}{suffix}")
         labels["dialect"].setText(str(info.get("dialect") or "–"))
         channel, pan = info.get("channel"), info.get("pan_id")
         labels["channel"].setText("–" if channel is None else f"{channel:02X}")

@@ -157,6 +157,11 @@
         <source>Updated %1</source>
         <translation>%1 更新</translation>
     </message>
+    <message>
+        <location filename="../../hems_desktop/gui/dashboard.py" line="214" />
+        <source>firmware %1</source>
+        <translation>ファームウェア %1</translation>
+    </message>
 </context>
 <context>
     <name>HemsApp</name>
@@ -517,27 +522,27 @@ Keep the password for this run only? It is not written anywhere.</source>
         <translation>テスト中…</translation>
     </message>
     <message>
-        <location filename="../../hems_desktop/gui/settings_dialog.py" line="425" />
+        <location filename="../../hems_desktop/gui/settings_dialog.py" line="426" />
         <source>Opening the dongle…</source>
         <translation>ドングルを開いています…</translation>
     </message>
     <message>
-        <location filename="../../hems_desktop/gui/settings_dialog.py" line="426" />
+        <location filename="../../hems_desktop/gui/settings_dialog.py" line="427" />
         <source>Looking for the meter and authenticating (this can take a minute)…</source>
         <translation>メーターを探して認証しています（1分ほどかかることがあります）…</translation>
     </message>
     <message>
-        <location filename="../../hems_desktop/gui/settings_dialog.py" line="427" />
+        <location filename="../../hems_desktop/gui/settings_dialog.py" line="428" />
         <source>Reading the meter…</source>
         <translation>メーターを読み取っています…</translation>
     </message>
     <message>
-        <location filename="../../hems_desktop/gui/settings_dialog.py" line="441" />
+        <location filename="../../hems_desktop/gui/settings_dialog.py" line="442" />
         <source>It works: %1</source>
         <translation>接続できました: %1</translation>
     </message>
     <message>
-        <location filename="../../hems_desktop/gui/settings_dialog.py" line="443" />
+        <location filename="../../hems_desktop/gui/settings_dialog.py" line="444" />
         <source>It did not work: %1</source>
         <translation>接続できませんでした: %1</translation>
     </message>

@@ -12,14 +12,18 @@ AppId={{6C4F2E1B-7C1E-4A0E-9D8B-48454D534445}
 AppName=HEMS Desktop
 AppVersion={#AppVersion}
 AppPublisher=HEMS Desktop developers
-DefaultDirName={localappdata}\Programs\HEMS Desktop
+; Per-user only: PrivilegesRequired=lowest always runs in non administrative install mode, where {autopf}
+; is {userpf} (%LOCALAPPDATA%\Programs) and {group}/{autodesktop} are the user's own Start menu and desktop.
+; No PrivilegesRequiredOverridesAllowed=dialog: an "all users" (admin) install would put the HKCU Run value
+; and the per-user folders into the elevating administrator's profile, not the user's.
+DefaultDirName={autopf}\HEMS Desktop
 DefaultGroupName=HEMS Desktop
 PrivilegesRequired=lowest
-PrivilegesRequiredOverridesAllowed=dialog
 OutputBaseFilename=hems-desktop-{#AppVersion}-setup
 Compression=lzma2/max
 SolidCompression=yes
 WizardStyle=modern
+; x64compatible (also Arm64 Windows 11 via emulation) needs Inno Setup 6.3 or later.
 ArchitecturesAllowed=x64compatible
 ArchitecturesInstallIn64BitMode=x64compatible
 UninstallDisplayIcon={app}\hems-desktop.exe
@@ -40,12 +44,16 @@ Source: "{#SourceDir}\*"; DestDir: "{app}"; Flags: ignoreversion recursesubdirs 
 Name: "{group}\HEMS Desktop"; Filename: "{app}\hems-desktop.exe"
 Name: "{group}\HEMS Collector (command line)"; Filename: "{cmd}"; Parameters: "/k ""{app}\hems-collector.exe"" --help"
 Name: "{group}\Uninstall HEMS Desktop"; Filename: "{uninstallexe}"
-Name: "{userdesktop}\HEMS Desktop"; Filename: "{app}\hems-desktop.exe"; Tasks: desktopicon
+Name: "{autodesktop}\HEMS Desktop"; Filename: "{app}\hems-desktop.exe"; Tasks: desktopicon
 
 [Registry]
 ; The same value the app's "Start at login" setting writes, so either place can turn it off.
 Root: HKCU; Subkey: "Software\Microsoft\Windows\CurrentVersion\Run"; ValueType: string; ValueName: "HEMS Desktop"; \
   ValueData: """{app}\hems-desktop.exe"" --autostart"; Flags: uninsdeletevalue; Tasks: startatlogin
+; Always remove that value on uninstall, also when the task was not chosen but the app's own setting
+; wrote it later (ValueType: none creates nothing; uninsdeletevalue still logs the deletion).
+Root: HKCU; Subkey: "Software\Microsoft\Windows\CurrentVersion\Run"; ValueType: none; ValueName: "HEMS Desktop"; \
+  Flags: uninsdeletevalue
 
 [Run]
 Filename: "{app}\hems-desktop.exe"; Description: "{cm:LaunchProgram,HEMS Desktop}"; Flags: nowait postinstall skipifsilent

@@ -22,12 +22,10 @@ from hems_desktop.protocol import meter as m
 from hems_desktop.protocol.echonet import EchonetError, Frame
 from hems_desktop.reading import Reading
 from hems_desktop.session import (
-    CredentialsRejected,
     DongleNotResponding,
     JoinFailed,
     NoBeaconFound,
     PortUnavailable,
-    RequestTimeout,
     Session,
     SessionConfig,
     SessionError,
@@ -257,7 +255,7 @@ class Collector:
                 return False
             self.backfill.step()
             return True
-        except (RequestTimeout, SessionError, EchonetError) as exc:
+        except (SessionError, EchonetError) as exc:
             log.info("history backfill paused: %s", exc)
             return False
 
@@ -283,7 +281,7 @@ class Collector:
     def _take_reading(self, slot: dt.datetime) -> None:
         try:
             reading = self.read_once()
-        except (RequestTimeout, SessionLost, DongleNotResponding, EchonetError, SessionError) as exc:
+        except (SessionError, EchonetError) as exc:  # timeouts, lost session, silent dongle...
             self._emit(SlotMissed(slot, str(exc)))
             log.warning("reading for %s could not be taken: %s", slot.strftime("%H:%M:%S"), exc)
             return
@@ -369,8 +367,6 @@ class Collector:
             self._emit(ErrorReported(str(exc), kind="session"))
             self._backoff()
             return False
-        except CredentialsRejected as exc:
-            return self._fatal(str(exc), "credentials")
         self._ever_joined = True
         self._rejections = self._scan_failures = self._failures = 0
         constants, network = self.session.constants, self.session.network

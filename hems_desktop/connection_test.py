@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
 from hems_desktop.collector import Collector
 from hems_desktop.reading import Reading
+from hems_desktop.schedule import IntervalSchedule
 from hems_desktop.session import JoinFailed, SessionConfig, SessionError
-
-
-class _Never:
-    def next_after(self, t):  # type: ignore[no-untyped-def]
-        return t
 
 
 def run_connection_test(config: SessionConfig, progress: Callable[[str], None]) -> Reading:
     """Open, join and take one reading. Raises SessionError with a message for the user."""
-    collector = Collector(config, _Never(), [], count=1)
+    # Only read_once() is used: the schedule is never consulted.
+    collector = Collector(config, IntervalSchedule(3600, dt.datetime.now().astimezone()), [], count=1)
     session = collector.session
     try:
         progress("opening")

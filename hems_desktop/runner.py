@@ -63,20 +63,19 @@ def start_demo_emulator(speed: float = DEMO_SPEED) -> Emulator:
     return Emulator(EmulatorConfig(dialect="bp35a1", speed=speed)).start()
 
 
-def prepare_run(
-    settings: Settings,
-    *,
-    on_event: EventCallback | None = None,
-    history_path: Path | None = None,
-    cache_dir: Path | None = None,
-    demo_speed: float = DEMO_SPEED,
-) -> CollectorRun:
-    """Validate, start the emulator in demo mode, open sinks and history, and build the Collector.
+@dataclass
+class Endpoint:
+    """Where and how to reach the meter: the session settings, and the emulator in demo mode."""
+
+    session_config: SessionConfig
+    emulator: Emulator | None = None
+
+
+def open_endpoint(settings: Settings, *, cache_dir: Path | None = None, demo_speed: float = DEMO_SPEED) -> Endpoint:
+    """Validate the credentials (or start the demo meter) and build the session settings.
 
     Raises RunSetupError for settings a user must fix.
     """
-    from hems_desktop.sinks import SinkError, build_sinks
-
     emulator = None
     route_b_id, password = settings.route_b_id or "", settings.route_b_password or ""
     port = settings.serial_port
@@ -95,6 +94,36 @@ def prepare_run(
             check_password(password)
         except ProtocolError as exc:
             raise RunSetupError(str(exc)) from None
+    config = SessionConfig(
+        port=port,
+        baudrate=settings.baudrate,
+        route_b_id=route_b_id,
+        password=password,
+        dongle=settings.dongle,
+        meter_channel=settings.meter_channel,
+        meter_pan_id=settings.meter_pan_id,
+        meter_ipv6=settings.meter_ipv6,
+        cache_dir=cache,
+    )
+    return Endpoint(config, emulator)
+
+
+def prepare_run(
+    settings: Settings,
+    *,
+    on_event: EventCallback | None = None,
+    history_path: Path | None = None,
+    cache_dir: Path | None = None,
+    demo_speed: float = DEMO_SPEED,
+) -> CollectorRun:
+    """Start the emulator in demo mode, open sinks and history, and build the Collector.
+
+    Raises RunSetupError for settings a user must fix.
+    """
+    from hems_desktop.sinks import SinkError, build_sinks
+
+    endpoint = open_endpoint(settings, cache_dir=cache_dir, demo_speed=demo_speed)
+    emulator = endpoint.emulator
     history: HistoryStore | None = None
     try:
         sinks = list(build_sinks(settings))
@@ -118,17 +147,6 @@ def prepare_run(
     if settings.demo and all(settings.origin.get(k, "default") == "default" for k in ("mode", "schedule", "interval")):
         mode, interval = "interval", DEMO_INTERVAL_S  # a demo should show data now, not in 5 minutes
     schedule = build_schedule(mode, settings.schedule, interval, local_now())
-    session_config = SessionConfig(
-        port=port,
-        baudrate=settings.baudrate,
-        route_b_id=route_b_id,
-        password=password,
-        dongle=settings.dongle,
-        meter_channel=settings.meter_channel,
-        meter_pan_id=settings.meter_pan_id,
-        meter_ipv6=settings.meter_ipv6,
-        cache_dir=cache,
-    )
-    collector = Collector(session_config, schedule, sinks, count=settings.count, history=history, on_event=on_event,
-                          keep_days=settings.keep_days)
+    collector = Collector(endpoint.session_config, schedule, sinks, count=settings.count, history=history,
+                          on_event=on_event, keep_days=settings.keep_days)
     return CollectorRun(collector, emulator, history)

@@ -96,10 +96,6 @@ class JoinFailed(SessionError):
         self.beacon_seen = beacon_seen
 
 
-class CredentialsRejected(SessionError):
-    pass
-
-
 class SessionLost(SessionError):
     pass
 

@@ -395,19 +395,17 @@ class SettingsDialog(QDialog):
         except ConfigError as exc:
             self.test_label.setText(str(exc))
             return
-        port = settings.serial_port
-        if settings.demo:
-            from hems_desktop.runner import DEMO_PASSWORD, DEMO_ROUTE_B_ID, start_demo_emulator
+        from hems_desktop.runner import RunSetupError, open_endpoint
 
-            self._demo = start_demo_emulator()
-            port = self._demo.port
-            credentials = Credentials(credentials.route_b_id or DEMO_ROUTE_B_ID,
-                                      credentials.password or DEMO_PASSWORD)
-        config = SessionConfig(
-            port=port, baudrate=settings.baudrate, route_b_id=credentials.route_b_id, password=credentials.password,
-            dongle=settings.dongle, meter_channel=settings.meter_channel, meter_pan_id=settings.meter_pan_id,
-            meter_ipv6=settings.meter_ipv6, join_timeout=60.0,
-        )
+        settings = dataclasses.replace(settings, route_b_id=credentials.route_b_id or None,
+                                       route_b_password=credentials.password or None)
+        try:
+            endpoint = open_endpoint(settings)  # the same path the collector takes, demo meter included
+        except RunSetupError as exc:
+            self.test_label.setText(str(exc))
+            return
+        self._demo = endpoint.emulator
+        config = endpoint.session_config
         self.test_button.setEnabled(False)
         self.test_label.setText(self.tr("Testing…"))
         thread = QThread(self)

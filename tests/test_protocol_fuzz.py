@@ -6,7 +6,7 @@ Contracts checked:
 * decode_frame() and every meter decoder raise nothing but ProtocolError (EchonetError);
   a frame that decodes re-encodes to exactly the same bytes.
 
-Mutations start from real transcript lines (shared/protocol/transcripts, when present)
+Mutations start from real transcript lines (tests/fixtures/transcripts)
 plus a built-in corpus, so the suite still fuzzes when the transcripts are absent.
 Budget: hypothesis tests use fixed max_examples; the seeded loop runs SEEDED_ITERATIONS
 (20000) mutated inputs with random.Random(SEED).
@@ -22,7 +22,7 @@ from collections.abc import Callable
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from transcripts import device_fragments, j11_frames, python_dict, shared_dir, to_wire
+from transcripts import device_fragments, j11_frames, python_dict, to_wire
 
 from hems_desktop.protocol import meter
 from hems_desktop.protocol.echonet import EchonetError, decode_frame, encode_frame
@@ -100,8 +100,6 @@ def _binary_erxudp(hex_line: str) -> bytes:
 
 def _load_corpus() -> list[bytes]:
     corpus = list(BUILTIN_LINES)
-    if shared_dir() is None:
-        return corpus
     for number in ("05", "10", "11", "15"):
         for fragment in device_fragments(number):
             corpus.append(to_wire(fragment))

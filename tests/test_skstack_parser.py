@@ -1,7 +1,8 @@
 """SkStackStreamParser and parse_line: golden transcripts, framing edge cases, properties.
 
-Expected values come from the captured transcripts (shared/protocol/transcripts) and the
-wire-format notes (shared/protocol/SKSTACK-ECHONET.md), never from the parser itself.
+Expected values come from the captured transcripts (tests/fixtures/transcripts, copies of
+shared/protocol/transcripts) and the wire-format notes (shared/protocol/SKSTACK-ECHONET.md), never
+from the parser itself.
 """
 
 from __future__ import annotations

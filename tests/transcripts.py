@@ -1,55 +1,36 @@
-"""Load the captured SKSTACK/J11 transcripts in shared/protocol/transcripts/ for golden tests.
+"""Load the captured SKSTACK/J11 transcripts in tests/fixtures/transcripts/ for golden tests.
 
 The transcripts are published captures with their authors' decoration (Python string
 literals with backslash continuations, `<<`/`>>` log prefixes, `←` annotations, wrapped
 `//` comments, `...` elisions). All of that is stripped here, in the tests, never in the
-product code. The shared folder sits beside the repository (`<root>/../shared`); set
-HEMS_SHARED_DIR to point elsewhere. Tests that need it are skipped when it is absent.
+product code. The files are copies of shared/protocol/transcripts (public captures, each with
+its source line), so a fresh clone runs every golden test with nothing beside it.
 """
 
 from __future__ import annotations
 
 import ast
-import os
 import re
 from pathlib import Path
 
-import pytest
-
-SHARED_ENV = "HEMS_SHARED_DIR"
 ELISION = "..."  # an author's "(lines left out)" marker: splits a transcript into fragments
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "transcripts"
 
 _J11_LINE = re.compile(r"(->|<-)\s+((?:[0-9A-Fa-f]{2}\s*)+)$")
 _LOG_DEVICE = "SkstackIpDotNet.SKDeviceBP35C0[0] <<"
 _LOG_HOST = "SkstackIpDotNet.SKDeviceBP35C0[0] >>"
 
 
-def shared_dir() -> Path | None:
-    """The shared/ folder: beside the repository, or $HEMS_SHARED_DIR; None when neither exists."""
-    candidates = [Path(__file__).resolve().parents[2] / "shared"]
-    if os.environ.get(SHARED_ENV):
-        candidates.insert(0, Path(os.environ[SHARED_ENV]))
-    for candidate in candidates:
-        if (candidate / "protocol" / "transcripts").is_dir():
-            return candidate
-    return None
-
-
 def transcripts_dir() -> Path:
-    shared = shared_dir()
-    if shared is None:
-        pytest.skip(
-            f"transcripts not found: expected ../shared/protocol/transcripts beside the repository "
-            f"or ${SHARED_ENV} pointing at a copy of shared/"
-        )
-    return shared / "protocol" / "transcripts"
+    """The captures copied into the repository (each keeps its `# source:` line)."""
+    return FIXTURES
 
 
 def transcript_path(number: str) -> Path:
     """The transcript whose file name starts with `number` (e.g. "08")."""
     matches = sorted(transcripts_dir().glob(f"{number}-*.txt"))
     if len(matches) != 1:
-        pytest.skip(f"transcript {number}-*.txt not found in {transcripts_dir()}")
+        raise FileNotFoundError(f"transcript {number}-*.txt not found in {transcripts_dir()}")
     return matches[0]
 
 

@@ -57,7 +57,7 @@ class HemsApp(QObject):
         self.last_reading: Reading | None = None
         self.state = SessionState.STOPPED.value
         self._was_joined = False
-        self._last_alert = 0.0
+        self._last_alert: float | None = None  # monotonic time of the last breaker warning; None: never
         self._credentials_rejected = False
         self.notifications: list[tuple[str, str]] = []  # what was shown (also kept for tests)
         self.controller = CollectorController(self)
@@ -177,8 +177,10 @@ class HemsApp(QObject):
             return
         limit = prefs.contract_amperes * prefs.alert_percent / 100
         highest = max((c for c in (reading.current_r_a, reading.current_t_a) if c is not None), default=None)
-        if highest is None or highest < limit or time.monotonic() - self._last_alert < ALERT_REPEAT_S:
+        if highest is None or highest < limit:
             return
+        if self._last_alert is not None and time.monotonic() - self._last_alert < ALERT_REPEAT_S:
+            return  # once per 10 minutes; the first warning is never held back (boot time is irrelevant)
         self._last_alert = time.monotonic()
         self.notify(self.tr("Breaker warning"),
                     self.tr("%1 A of your %2 A contract: switch something off before the breaker trips.")

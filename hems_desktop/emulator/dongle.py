@@ -15,11 +15,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from hems_desktop.emulator.faults import Faults
-from hems_desktop.emulator.meter_model import JST, MeterModel, slot_of, slot_of_jst, slot_start_jst
+from hems_desktop.emulator.meter_model import MeterModel, slot_of, slot_of_jst, slot_start_jst
 from hems_desktop.protocol import echonet
 from hems_desktop.protocol import meter as m
 from hems_desktop.protocol.dialects import mac_to_link_local
 from hems_desktop.protocol.echonet import ESV, Frame, Property
+from hems_desktop.timebase import JST
 
 log = logging.getLogger("hems_desktop.emulator")
 

@@ -13,10 +13,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from hems_desktop.protocol.meter import UNIT_KWH
+from hems_desktop.timebase import JST, SLOT_S
 
-JST = dt.timezone(dt.timedelta(hours=9), "JST")  # meters keep Japan time; Japan has no DST
 _JST_OFFSET_S = 9 * 3600
-SLOT_S = 1800
 MINUTE_S = 60
 _MASK64 = (1 << 64) - 1
 

@@ -27,9 +27,9 @@ from PySide6.QtWidgets import (
 )
 
 from hems_desktop.history import HistoryStore, Tariff
-from hems_desktop.history.store import JST, SLOT_S
 from hems_desktop.preferences import DesktopPreferences
 from hems_desktop.reading import Reading
+from hems_desktop.timebase import JST, SLOT_S
 
 RANGES: tuple[tuple[str, int], ...] = (
     ("1 h", 3600), ("24 h", 86400), ("7 days", 7 * 86400), ("30 days", 30 * 86400), ("1 year", 365 * 86400),

@@ -11,18 +11,15 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 
-from hems_desktop.history.store import JST, SLOT_S, HistoryStore
+from hems_desktop.history.store import HistoryStore
 from hems_desktop.protocol import meter as m
 from hems_desktop.protocol.echonet import ESV, EchonetError, Property
 from hems_desktop.session import Session
+from hems_desktop.timebase import JST, SLOT_S, jst_midnight, slot_floor
 
 log = logging.getLogger("hems_desktop.backfill")
 
 MAX_DAYS_BACK = 99  # E5 range
-
-
-def jst_midnight(day: dt.date) -> int:
-    return int(dt.datetime(day.year, day.month, day.day, tzinfo=JST).timestamp())
 
 
 class Backfill:
@@ -55,7 +52,7 @@ class Backfill:
             return []
         now = self.clock()
         today = now.astimezone(JST).date()
-        latest_boundary = int(now.timestamp()) // SLOT_S * SLOT_S
+        latest_boundary = slot_floor(now.timestamp())
         start = dt.datetime.combine(today - dt.timedelta(days=self.days - 1), dt.time(), JST)
         missing = self.store.missing_slots(meter_id, start, now + dt.timedelta(seconds=1))
         days: list[dt.date] = []
@@ -97,7 +94,7 @@ class Backfill:
         now = self.clock()
         today = now.astimezone(JST).date()
         days_ago = (today - day).days
-        self._fetched[day] = int(now.timestamp()) // SLOT_S * SLOT_S
+        self._fetched[day] = slot_floor(now.timestamp())
         if not 0 <= days_ago <= MAX_DAYS_BACK:
             return 0
         answer = session.set_properties([Property(m.EPC_HISTORY1_DAY, bytes([days_ago]))])

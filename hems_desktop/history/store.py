@@ -17,10 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from hems_desktop.reading import Reading
+from hems_desktop.timebase import JST, SLOT_S, slot_ceil
 
 SCHEMA_VERSION = 1
-SLOT_S = 1800
-JST = dt.timezone(dt.timedelta(hours=9), "JST")
 
 _MIGRATIONS: dict[int, str] = {
     1: """
@@ -256,7 +255,7 @@ class HistoryStore:
 
     def missing_slots(self, meter_id: str, start: dt.datetime, end: dt.datetime) -> list[int]:
         """:00/:30 boundaries in [start, end) with no half-hourly value yet (unix seconds)."""
-        first = -(-int(start.timestamp()) // SLOT_S) * SLOT_S
+        first = slot_ceil(start.timestamp())
         have = self.half_hours(meter_id, start, end)
         return [slot for slot in range(first, int(end.timestamp()), SLOT_S) if slot not in have]
 

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import QApplication
 from hems_desktop.gui.app import wait_for
 from hems_desktop.gui.dashboard import Dashboard
 from hems_desktop.history import HistoryStore
-from hems_desktop.preferences import DesktopPreferences
+from hems_desktop.settings.preferences import DesktopPreferences
 
 
 def chart_frames(app: QApplication, folder: Path) -> None:

@@ -10,11 +10,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from hems_desktop.collector import Collector, EventCallback, local_now
-from hems_desktop.config import Settings
-from hems_desktop.protocol.dialects import check_password, check_route_b_id
-from hems_desktop.protocol.errors import ProtocolError
 from hems_desktop.schedule import build_schedule
 from hems_desktop.session import SessionConfig
+from hems_desktop.settings import Settings
+from hems_desktop.settings.parsers import parse_password, parse_route_b_id
 
 if TYPE_CHECKING:
     from hems_desktop.emulator import Emulator
@@ -90,9 +89,9 @@ def open_endpoint(settings: Settings, *, cache_dir: Path | None = None, demo_spe
             raise RunSetupError("B_ROUTE_ID and B_ROUTE_PASSWORD must be set (environment or .env file); "
                                 "or try --demo to run without a meter")
         try:
-            check_route_b_id(route_b_id)
-            check_password(password)
-        except ProtocolError as exc:
+            parse_route_b_id(route_b_id)
+            parse_password(password)
+        except ValueError as exc:
             raise RunSetupError(str(exc)) from None
     config = SessionConfig(
         port=port,

@@ -24,14 +24,14 @@ import keyring.backend
 from keyring.backends import fail
 from PySide6.QtWidgets import QMessageBox
 
-from hems_desktop.config import resolve_settings
 from hems_desktop.credentials import Credentials, CredentialStore
 from hems_desktop.gui.controller import HemsApp
 from hems_desktop.gui.icons import format_watts, status_pixmap
 from hems_desktop.gui.settings_dialog import SettingsDialog
 from hems_desktop.gui.single_instance import SingleInstance
 from hems_desktop.gui.worker import CollectorController
-from hems_desktop.preferences import DesktopPreferences, load_desktop_settings
+from hems_desktop.settings import resolve_settings
+from hems_desktop.settings.preferences import DesktopPreferences, load_desktop_settings
 from tests.conftest import PASSWORD, ROUTE_B_ID
 
 
@@ -71,9 +71,8 @@ def app_paths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Pa
 
 
 def make_dialog(qtbot, settings_path: Path) -> SettingsDialog:  # type: ignore[no-untyped-def]
-    import argparse
 
-    settings = resolve_settings(argparse.Namespace(), {}, None)
+    settings = resolve_settings({}, {})
     dialog = SettingsDialog(settings, DesktopPreferences(), Credentials(ROUTE_B_ID, PASSWORD))
     qtbot.addWidget(dialog)
     return dialog
@@ -230,10 +229,9 @@ def test_breaker_warning_when_current_nears_the_contract(qtbot, app_paths, memor
 
 
 def test_collector_stop_is_safe_before_and_during_start(qtbot, make_emulator, app_paths) -> None:  # type: ignore[no-untyped-def]
-    import argparse
 
     emulator = make_emulator()
-    settings = resolve_settings(argparse.Namespace(), {}, None)
+    settings = resolve_settings({}, {})
     settings = dataclasses.replace(settings, serial_port=emulator.port, route_b_id=ROUTE_B_ID,
                                    route_b_password=PASSWORD, history=app_paths[1])
     controller = CollectorController()

@@ -21,9 +21,9 @@ from typing import Any
 import pytest
 from pubsub_server import FakePublisherServer
 
-from hems_desktop.args import build_arg_parser
-from hems_desktop.config import resolve_settings
+from hems_desktop.cli.args import build_arg_parser, cli_values
 from hems_desktop.reading import RECORD_FIELDS, Reading
+from hems_desktop.settings import resolve_settings
 from hems_desktop.sinks import SinkError, build_sinks
 from hems_desktop.sinks.cloud import CREDENTIALS_HINT, PubSubSink, describe_error
 from hems_desktop.sinks.spool import Spool
@@ -366,7 +366,7 @@ def test_build_sinks_creates_the_pubsub_sink_for_cloud_and_all(
     for output in ("cloud", "all"):
         args = build_arg_parser().parse_args(["-o", output, "--project", PROJECT, "--topic", TOPIC,
                                               "--file", str(tmp_path / "out.dat")])
-        sinks = build_sinks(resolve_settings(args, {}, None))
+        sinks = build_sinks(resolve_settings(cli_values(args), {}))
         clouds = [s for s in sinks if isinstance(s, PubSubSink)]
         assert len(clouds) == 1
         assert clouds[0].topic_path == f"projects/{PROJECT}/topics/{TOPIC}"

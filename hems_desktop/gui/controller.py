@@ -12,7 +12,6 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QMessageBox, QSystemTrayIcon
 
 from hems_desktop import __version__
-from hems_desktop.config import ConfigError, Settings, default_settings_path
 from hems_desktop.credentials import Credentials, CredentialStore, CredentialStoreError
 from hems_desktop.gui import i18n
 from hems_desktop.gui.dashboard import Dashboard
@@ -21,9 +20,10 @@ from hems_desktop.gui.settings_dialog import SettingsDialog
 from hems_desktop.gui.text import state_text
 from hems_desktop.gui.tray import Tray
 from hems_desktop.gui.worker import CollectorController
-from hems_desktop.preferences import DesktopPreferences, load_desktop_settings, save_desktop_settings
 from hems_desktop.reading import Reading
 from hems_desktop.session import SessionState
+from hems_desktop.settings import ConfigError, Settings, default_settings_path
+from hems_desktop.settings.preferences import DesktopPreferences, load_desktop_settings, save_desktop_settings
 
 log = logging.getLogger("hems_desktop.gui")
 

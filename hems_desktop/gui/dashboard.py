@@ -27,8 +27,8 @@ from PySide6.QtWidgets import (
 )
 
 from hems_desktop.history import HistoryStore, Tariff
-from hems_desktop.preferences import DesktopPreferences
 from hems_desktop.reading import Reading
+from hems_desktop.settings.preferences import DesktopPreferences
 from hems_desktop.timebase import JST, SLOT_S
 
 RANGES: tuple[tuple[str, int], ...] = (

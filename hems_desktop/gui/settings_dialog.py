@@ -25,10 +25,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hems_desktop.config import (
+from hems_desktop.credentials import Credentials
+from hems_desktop.emulator import Emulator
+from hems_desktop.protocol.dialects import PRODUCTS, check_password, check_route_b_id
+from hems_desktop.protocol.errors import ProtocolError
+from hems_desktop.reading import Reading
+from hems_desktop.schedule import build_schedule
+from hems_desktop.session import SessionConfig, SessionError
+from hems_desktop.settings import ConfigError, Settings
+from hems_desktop.settings.parsers import (
     FORMATS,
-    ConfigError,
-    Settings,
     format_channel,
     format_pan_id,
     parse_channel,
@@ -36,14 +42,7 @@ from hems_desktop.config import (
     parse_ipv6,
     parse_pan_id,
 )
-from hems_desktop.credentials import Credentials
-from hems_desktop.emulator import Emulator
-from hems_desktop.preferences import DesktopPreferences
-from hems_desktop.protocol.dialects import PRODUCTS, check_password, check_route_b_id
-from hems_desktop.protocol.errors import ProtocolError
-from hems_desktop.reading import Reading
-from hems_desktop.schedule import build_schedule
-from hems_desktop.session import SessionConfig, SessionError
+from hems_desktop.settings.preferences import DesktopPreferences
 
 BAUD_RATES = ("115200", "57600", "38400", "19200", "9600")
 DONGLES = ("auto", "single-hop", "dual-stack", *PRODUCTS)

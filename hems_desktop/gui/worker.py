@@ -17,9 +17,9 @@ from hems_desktop.collector import (
     SlotMissed,
     StateChanged,
 )
-from hems_desktop.config import Settings
 from hems_desktop.runner import CollectorRun, RunSetupError, prepare_run
 from hems_desktop.session import SessionState
+from hems_desktop.settings import Settings
 
 log = logging.getLogger("hems_desktop.gui.worker")
 

@@ -10,7 +10,7 @@ from hems_desktop.sinks.file import FileSink
 from hems_desktop.sinks.stdout import StdoutSink
 
 if TYPE_CHECKING:
-    from hems_desktop.config import Settings
+    from hems_desktop.settings import Settings
 
 __all__ = ["FileSink", "Sink", "SinkError", "StdoutSink", "build_sinks", "cloud_sinks"]
 
@@ -23,7 +23,7 @@ def cloud_sinks(settings: Settings) -> list[Sink]:
     google-cloud-pubsub (the `cloud` extra) is imported only here, so start-up and `--help`
     do not pay for it. Raises SinkError (with the install command) when it is missing.
     """
-    from hems_desktop.config import DEFAULT_PROJECT
+    from hems_desktop.settings.model import DEFAULT_PROJECT
     from hems_desktop.sinks.cloud import PubSubSink
 
     if settings.project == DEFAULT_PROJECT:

@@ -62,7 +62,7 @@ def default_spool_path() -> Path:
     """``<user data dir>/hems-desktop/pubsub-spool.sqlite3`` (platformdirs)."""
     from platformdirs import user_data_dir
 
-    from hems_desktop.config import APP_NAME
+    from hems_desktop.settings.paths import APP_NAME
 
     return Path(user_data_dir(APP_NAME, appauthor=False)) / SPOOL_FILE_NAME
 

@@ -15,8 +15,8 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from hems_desktop.config import default_history_path
 from hems_desktop.reading import CSV_HEADER
+from hems_desktop.settings import default_history_path
 
 HALF_HOUR_HEADER = ("slot_start", "cumulative_kwh", "usage_kwh", "source")
 

@@ -7,12 +7,13 @@ import logging
 import signal
 import sys
 import threading
+from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING
 
-from hems_desktop.args import build_arg_parser
-from hems_desktop.config import ConfigError, Settings, load_settings
+from hems_desktop.cli.args import build_arg_parser, cli_values
 from hems_desktop.logsetup import setup_logging
+from hems_desktop.settings import ConfigError, Settings, load_settings
 
 if TYPE_CHECKING:
     from hems_desktop.collector import CollectorEvent
@@ -69,13 +70,13 @@ def run(settings: Settings) -> int:
 def main(argv: list[str] | None = None) -> int:
     arguments = sys.argv[1:] if argv is None else argv
     if arguments[:1] == ["export"]:
-        from hems_desktop.export import main as export_main
+        from hems_desktop.cli.export import main as export_main
 
         return export_main(arguments[1:])
     parser = build_arg_parser()
     args: argparse.Namespace = parser.parse_args(arguments)
     try:
-        settings = load_settings(args)
+        settings = load_settings(cli_values(args), settings_path=Path(args.settings) if args.settings else None)
     except ConfigError as exc:
         print(f"hems-collector: {exc}", file=sys.stderr)
         return 2

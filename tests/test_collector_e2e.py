@@ -33,7 +33,7 @@ from hems_desktop.protocol import meter as m
 from hems_desktop.protocol.echonet import ESV
 from hems_desktop.reading import Reading
 from hems_desktop.schedule import IntervalSchedule
-from hems_desktop.session import SessionConfig, SessionState
+from hems_desktop.session import Session, SessionConfig, SessionState
 
 pytestmark = pytest.mark.timeout(30)
 
@@ -69,7 +69,7 @@ class Run:
         options: dict[str, Any] = {"retry_base_s": 0.05, "retry_cap_s": 0.2, "reopen_interval_s": 0.1}
         options.update(kwargs)
         self.collector = Collector(
-            config,
+            Session(config),
             IntervalSchedule(INTERVAL_S, dt.datetime.now().astimezone()),
             [self.sink],
             on_event=self._on_event,

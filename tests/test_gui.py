@@ -25,11 +25,12 @@ from keyring.backends import fail
 from PySide6.QtWidgets import QMessageBox
 
 from hems_desktop.credentials import Credentials, CredentialStore
-from hems_desktop.gui.controller import HemsApp
+from hems_desktop.gui.collector_controller import CollectorController
+from hems_desktop.gui.hems_app import HemsApp
 from hems_desktop.gui.icons import format_watts, status_pixmap
 from hems_desktop.gui.settings_dialog import SettingsDialog
 from hems_desktop.gui.single_instance import SingleInstance
-from hems_desktop.gui.worker import CollectorController
+from hems_desktop.session import SessionState
 from hems_desktop.settings import resolve_settings
 from hems_desktop.settings.preferences import DesktopPreferences, load_desktop_settings
 from tests.conftest import PASSWORD, ROUTE_B_ID
@@ -105,7 +106,8 @@ def test_settings_dialog_round_trips_every_field(qtbot, app_paths) -> None:  # t
     assert (settings.serial_port, settings.baudrate, settings.dongle) == ("/dev/ttyUSB1", 57600, "bp35c2")
     assert (settings.meter_channel, settings.meter_pan_id) == (0x3B, 0x8CF5)
     assert settings.meter_ipv6 == "FE80:0000:0000:0000:021C:6400:036E:8CF5"
-    assert (settings.output, settings.format, str(settings.file)) == ("all", "csv", "/tmp/power.csv")
+    # Exactly the two outputs ticked (no stdout: a windowed app has none).
+    assert (settings.output, settings.format, str(settings.file)) == ("file,cloud", "csv", "/tmp/power.csv")
     assert (settings.project, settings.topic) == ("my-project", "power")
     assert (settings.mode, settings.interval) == ("interval", 120)
     assert settings.schedule == "*/10 * * * *"
@@ -244,8 +246,8 @@ def test_collector_stop_is_safe_before_and_during_start(qtbot, make_emulator, ap
 
 def test_icon_shows_watts_and_state() -> None:
     assert [format_watts(w) for w in (None, 0, 850, 1234, -1500, 12345)] == ["–", "0", "850", "1.2k", "-1.5k", "12k"]
-    colours = {s: status_pixmap(s, 500).toImage().pixelColor(32, 4).name() for s in ("joined", "scanning",
-                                                                                     "credentials_rejected", "stopped")}
+    states = (SessionState.JOINED, SessionState.SCANNING, SessionState.CREDENTIALS_REJECTED, SessionState.STOPPED)
+    colours = {s: status_pixmap(s, 500).toImage().pixelColor(32, 4).name() for s in states}
     assert len(set(colours.values())) == 4
 
 

@@ -128,7 +128,7 @@ def test_messages_carry_the_seed_json_the_attributes_and_the_meter_as_ordering_k
 def test_a_reading_without_id_gets_the_collectors_id_and_a_repeated_id_is_sent_once(
     server: FakePublisherServer, make_sink: Callable[..., PubSubSink]
 ) -> None:
-    from hems_desktop.collector import reading_id
+    from hems_desktop.reading import reading_id
 
     server.mode = "unavailable"  # keep both writes in the spool together
     sink = make_sink()
@@ -392,13 +392,13 @@ def test_the_collector_publishes_its_readings(
 
     from hems_desktop.collector import Collector
     from hems_desktop.schedule import IntervalSchedule
-    from hems_desktop.session import SessionConfig
+    from hems_desktop.session import Session, SessionConfig
 
     emulator = make_emulator()
     config = SessionConfig(emulator.port, route_b_id=ROUTE_B_ID, password=PASSWORD, cache_dir=tmp_path / "cache",
                            request_timeout=0.5)
     sink = make_sink(grace_seconds=10)
-    collector = Collector(config, IntervalSchedule(0.5, dt.datetime.now(dt.timezone.utc)), [sink], count=3)
+    collector = Collector(Session(config), IntervalSchedule(0.5, dt.datetime.now(dt.timezone.utc)), [sink], count=3)
     assert collector.run() == 0
     assert sink.pending == 0  # close() published everything before returning
     assert server.wait_for(3, ARRIVAL_S)

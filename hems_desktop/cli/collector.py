@@ -37,7 +37,7 @@ def _print_event(event: CollectorEvent, logs_readings: bool) -> None:
 
 
 def run(settings: Settings) -> int:
-    from hems_desktop.runner import RunSetupError, prepare_run
+    from hems_desktop.app import RunSetupError, prepare_run
 
     logs_readings = not settings.outputs
     try:

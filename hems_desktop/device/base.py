@@ -76,7 +76,8 @@ class Datagram:
 
 class LinkEventKind(str, Enum):
     PANA_CONNECTED = "pana-connected"  # join or re-authentication completed
-    PANA_FAILED = "pana-failed"  # join or re-authentication failed
+    PANA_FAILED = "pana-failed"  # join or re-authentication failed without an answer from the meter
+    PANA_REJECTED = "pana-rejected"  # the meter answered and refused: the credentials are wrong
     SESSION_EXPIRED = "session-expired"  # lifetime over; the module re-authenticates by itself
     SESSION_END_REQUESTED = "session-end-requested"  # the meter asked to end the session
     SESSION_ENDED = "session-ended"  # the session is over (our SKTERM, or confirmed)
@@ -188,7 +189,8 @@ class Dongle(Protocol):
     def start_join(self, target: Target) -> None:
         """Start PANA authentication with the meter at `target`; returns once the dongle accepted.
 
-        The outcome arrives later as a LinkEvent: PANA_CONNECTED or PANA_FAILED.
+        The outcome arrives later as a LinkEvent: PANA_CONNECTED, PANA_REJECTED (the meter
+        answered and refused the credentials) or PANA_FAILED (no answer).
         Raises CommandRefused, DongleNotResponding, PortLost.
         """
         ...

@@ -391,7 +391,11 @@ class VirtualDongle:
         if not self._network_ok(target):
             self._after(PANA_TIMEOUT_S, lambda: self._event(0x24, target))
             return
-        fail = self.faults.take("join_failures") or not self._credentials_ok()
+        if self.faults.take("join_failures"):
+            # A transient failure: the meter's PANA answers are lost on the air, PANA times out.
+            self._after(PANA_TIMEOUT_S, lambda: self._event(0x24, meter_ip))
+            return
+        fail = not self._credentials_ok()  # the meter answers PANA, then refuses
         steps: list[tuple[float, Callable[[], None]]] = []
         if not rejoin:
             steps.append((0.25, lambda: self._event(0x21, meter_ip, 0x02)))

@@ -117,8 +117,12 @@ class PanDescriptor:
 
     @property
     def rssi_dbm(self) -> float:
-        """BP35A1 reference formula (4.6 EEDSCAN)."""
-        return round(0.275 * self.lqi - 104.27, 1)
+        return lqi_to_dbm(self.lqi)
+
+
+def lqi_to_dbm(lqi: int) -> float:
+    """The one LQI -> RSSI formula: BP35A1 command reference, 4.6 EEDSCAN."""
+    return round(0.275 * lqi - 104.27, 1)
 
 
 @dataclass(frozen=True, slots=True)

@@ -46,7 +46,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from hems_desktop.reading import Reading
+from hems_desktop.reading import Reading, reading_id
 from hems_desktop.sinks.base import SinkError
 from hems_desktop.sinks.spool import DEFAULT_MAX_MESSAGES, Spool, SpooledMessage, SpoolError
 
@@ -84,8 +84,6 @@ def encode_message(reading: Reading) -> bytes:
 def effective_reading_id(reading: Reading) -> str:
     if reading.reading_id:
         return reading.reading_id
-    from hems_desktop.collector import reading_id  # the one definition of the id
-
     return reading_id(reading.meter_id, reading.timestamp)
 
 

@@ -1,8 +1,9 @@
-"""Serial dongle driver: one reader thread, commands that await their own OK/FAIL, events to listeners.
+"""The SKSTACK IP serial port: one reader thread, commands that await their own OK/FAIL, messages to listeners.
 
 Opened by port name or any pyserial URL (`socket://127.0.0.1:4000`, `loop://`), so the same
 code talks to a USB dongle, a pty or a TCP bridge. Every line logged at debug level has the
-B-route password replaced.
+B-route password (and the argument of any SKSETPWD) replaced. `SkStackDongle` (skstack.py)
+builds the B-route operations on top of it.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from dataclasses import dataclass
 
 import serial
 
+from hems_desktop import redaction
+from hems_desktop.device.base import CommandRefused, DongleNotResponding, PortLost
 from hems_desktop.protocol import dialects
 from hems_desktop.protocol.skstack import (
     Address,
@@ -36,27 +39,20 @@ from hems_desktop.protocol.skstack import (
 log = logging.getLogger("hems_desktop.serial")
 
 ASYNC_TYPES = (Event, ErxUdp, PanDescriptor, EnergyScan, Garbage)
-REDACTED = "********"
 _SETPWD = re.compile(r"(SKSETPWD\s+\S+\s+)\S+")
 _QUIET_FLUSH_S = 0.3  # an incomplete line this old is given up on (sender went quiet)
 
 
-class DriverError(Exception):
-    """The dongle did not do what a command asked (no answer, FAIL, port lost)."""
+class CommandTimeout(DongleNotResponding):
+    """No OK/FAIL for a command within its timeout."""
 
 
-class CommandTimeout(DriverError):
-    pass
+class CommandFailed(CommandRefused):
+    """FAIL ERxx for a command."""
 
-
-class CommandFailed(DriverError):
     def __init__(self, command: str, fail: Fail) -> None:
         super().__init__(f"{command}: {fail}")
         self.fail = fail
-
-
-class PortLost(DriverError):
-    """The serial port went away (USB unplugged) or was closed."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,10 +65,16 @@ class PortClosed:
 Listener = Callable[[SkMessage | PortClosed], None]
 
 
+def _nothing(message: SkMessage) -> bool:
+    return False
+
+
 class _PendingCommand:
-    def __init__(self, name: str, until: Callable[[SkMessage], bool], echo_expected: bool) -> None:
+    def __init__(self, name: str, until: Callable[[SkMessage], bool], echo_expected: bool,
+                 collect: Callable[[SkMessage], bool] = _nothing) -> None:
         self.name = name
         self.until = until
+        self.collect = collect  # asynchronous lines that belong to this command (SKSENDTO's EVENT 21)
         self.lines: list[SkMessage] = []
         self.done = threading.Event()
         self.echo_seen = not echo_expected
@@ -80,11 +82,7 @@ class _PendingCommand:
 
 def redact(text: str, secrets: Iterable[str]) -> str:
     """Replace every secret (and the argument of any SKSETPWD) in a log line."""
-    text = _SETPWD.sub(r"\g<1>" + REDACTED, text)
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, REDACTED)
-    return text
+    return redaction.redact(_SETPWD.sub(r"\g<1>" + redaction.REDACTED, text), secrets)
 
 
 def _describe(data: bytes) -> str:
@@ -96,7 +94,7 @@ def _is_terminal(message: SkMessage) -> bool:
     return isinstance(message, (Ok, Fail))
 
 
-class DongleDriver:
+class SkStackPort:
     """Owns the serial port. Thread-safe: one command at a time; listeners run on the reader thread."""
 
     def __init__(self, port: str, baudrate: int = 115200, *, secrets: Iterable[str] = ()) -> None:
@@ -180,16 +178,19 @@ class DongleDriver:
         *,
         timeout: float = 5.0,
         until: Callable[[SkMessage], bool] = _is_terminal,
+        collect: Callable[[SkMessage], bool] = _nothing,
         check: bool = True,
         describe: str | None = None,
     ) -> list[SkMessage]:
         """Send one command and return the lines it produced, ending with the line `until` accepts.
 
-        Raises CommandTimeout, PortLost, or CommandFailed for FAIL (when `check`).
+        Asynchronous lines that `collect` accepts while the command runs are returned with them
+        (they still reach the listeners). Raises CommandTimeout, PortLost, or CommandFailed for
+        FAIL (when `check`).
         """
         name = data.split(b" ", 1)[0].strip().decode("ascii", "replace")
         with self._command_lock:
-            pending = _PendingCommand(name, until, echo_expected=bool(self._echo))
+            pending = _PendingCommand(name, until, echo_expected=bool(self._echo), collect=collect)
             self._pending = pending
             try:
                 self.write(data, describe=describe)
@@ -260,9 +261,12 @@ class DongleDriver:
                 log.debug("<< %s", redact(_format_message(message), self._secrets))
             pending = self._pending
             if isinstance(message, ASYNC_TYPES):
-                if pending is not None and pending.until(message):
-                    pending.lines.append(message)
-                    pending.done.set()
+                if pending is not None and not pending.done.is_set():
+                    if pending.until(message):
+                        pending.lines.append(message)
+                        pending.done.set()
+                    elif pending.collect(message):
+                        pending.lines.append(message)
                 for listener in list(self._listeners):
                     try:
                         listener(message)

@@ -1,4 +1,4 @@
-"""HemsApp: wires the collector controller, the tray, the dashboard and the settings dialog."""
+"""HemsApp: the desktop app; wires the collector controller, the tray, the dashboard and the settings dialog."""
 
 from __future__ import annotations
 
@@ -12,14 +12,16 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QMessageBox, QSystemTrayIcon
 
 from hems_desktop import __version__
+from hems_desktop.collector.events import ErrorReported, StateChanged
 from hems_desktop.credentials import Credentials, CredentialStore, CredentialStoreError
+from hems_desktop.errors import ErrorKind
 from hems_desktop.gui import i18n
+from hems_desktop.gui.collector_controller import CollectorController
 from hems_desktop.gui.dashboard import Dashboard
 from hems_desktop.gui.icons import app_icon, format_watts
 from hems_desktop.gui.settings_dialog import SettingsDialog
 from hems_desktop.gui.text import state_text
 from hems_desktop.gui.tray import Tray
-from hems_desktop.gui.worker import CollectorController
 from hems_desktop.reading import Reading
 from hems_desktop.session import SessionState
 from hems_desktop.settings import ConfigError, Settings, default_settings_path
@@ -55,7 +57,7 @@ class HemsApp(QObject):
         self.credentials, self.keyring_problem = self._load_credentials()
         self.session_credentials: Credentials | None = None  # "this run only" when no keyring
         self.last_reading: Reading | None = None
-        self.state = SessionState.STOPPED.value
+        self.state = SessionState.STOPPED
         self._was_joined = False
         self._last_alert: float | None = None  # monotonic time of the last breaker warning; None: never
         self._credentials_rejected = False
@@ -68,13 +70,15 @@ class HemsApp(QObject):
         self._tray_timer = QTimer(self)
         self._tray_timer.setInterval(2000)
         self._tray_timer.timeout.connect(self._retry_tray)
-        self.controller.reading.connect(self._on_reading)
-        self.controller.reading.connect(self.dashboard.on_reading)
-        self.controller.state.connect(self._on_state)
-        self.controller.state.connect(self.dashboard.on_state)
-        self.controller.error.connect(self._on_error)
-        self.controller.error.connect(self.dashboard.on_error)
-        self.controller.connection.connect(self.dashboard.on_connection)
+        events = self.controller.events
+        events.reading.connect(self._on_reading)
+        events.reading.connect(self.dashboard.on_reading)
+        events.state.connect(self._on_state)
+        events.state.connect(self.dashboard.on_state)
+        events.error.connect(self._on_error)
+        events.error.connect(self.dashboard.on_error)
+        events.connected.connect(self.dashboard.on_connection)
+        events.recovered.connect(self.dashboard.on_recovered)
         self.controller.running_changed.connect(lambda _: self._refresh_tray())
 
     # ---- settings and credentials ----
@@ -186,20 +190,21 @@ class HemsApp(QObject):
                     self.tr("%1 A of your %2 A contract: switch something off before the breaker trips.")
                     .replace("%1", f"{highest:.1f}").replace("%2", str(prefs.contract_amperes)), critical=True)
 
-    def _on_state(self, state: str, detail: str) -> None:
+    def _on_state(self, change: StateChanged) -> None:
+        state, detail = change.state, change.detail
         previous, self.state = self.state, state
-        if state == SessionState.JOINED.value and previous != state:
+        if state is SessionState.JOINED and previous is not state:
             if self._was_joined:
                 self.notify(self.tr("Connection restored"), self.tr("Readings from the meter continue."))
             self._was_joined = True
-        elif state in (SessionState.DISCONNECTED.value, SessionState.DONGLE_LOST.value) and previous == "joined":
+        elif state in (SessionState.DISCONNECTED, SessionState.DONGLE_LOST) and previous is SessionState.JOINED:
             self.notify(self.tr("Connection lost"), state_text(state) + (f": {detail}" if detail else ""))
         self._refresh_tray()
 
-    def _on_error(self, message: str, kind: str, fatal: bool) -> None:
-        if kind == "credentials":
+    def _on_error(self, error: ErrorReported) -> None:
+        message, fatal = error.message, error.fatal
+        if error.kind is ErrorKind.CREDENTIALS:
             self._credentials_rejected = True
-            self.state = SessionState.CREDENTIALS_REJECTED.value
             self.notify(self.tr("Credentials rejected"),
                         self.tr("The meter rejected the B-route ID or password. Enter them again in Settings."),
                         critical=True)
@@ -281,6 +286,6 @@ class HemsApp(QObject):
     def forget_network(self) -> None:
         import shutil
 
-        from hems_desktop.runner import default_cache_dir
+        from hems_desktop.settings.paths import cache_dir
 
-        shutil.rmtree(default_cache_dir(), ignore_errors=True)
+        shutil.rmtree(cache_dir(), ignore_errors=True)

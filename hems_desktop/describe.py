@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import errno
+import json
 import os
 import sqlite3
+from pathlib import Path
+
+CREDENTIALS_HINT = ("no Google Cloud credentials: run `gcloud auth application-default login` "
+                    "or set GOOGLE_APPLICATION_CREDENTIALS")
 
 _OS_REASONS = {
     errno.ENOSPC: "the disk is full",
@@ -63,3 +68,62 @@ def describe_sqlite_error(exc: sqlite3.Error) -> str:
     if "locked" in lowered or "busy" in lowered:
         return "the database is locked by another program"
     return text
+
+
+def _credentials_advice() -> str:
+    """Why Google found no credentials, with the fix; never tells to set a variable that is set."""
+    named = os.environ.get("GOOGLE_APPLICATION_CREDENTIALS")
+    if not named:
+        return CREDENTIALS_HINT
+    path = Path(named)
+    if not path.is_file():
+        return (f"GOOGLE_APPLICATION_CREDENTIALS points at {path}, which does not exist: fix the path "
+                "or unset it and run `gcloud auth application-default login`")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        usable = isinstance(data, dict) and "type" in data
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError):
+        usable = False
+    if not usable:
+        return (f"GOOGLE_APPLICATION_CREDENTIALS points at {path}, which is not a Google credentials file "
+                "(a service-account key in JSON): download the key again")
+    return (f"the Google credentials in {path} (GOOGLE_APPLICATION_CREDENTIALS) could not be used: "
+            "check that the key is valid and not revoked")
+
+
+def describe_google_error(exc: BaseException, project: str, topic: str) -> tuple[str, str]:
+    """(kind, one-line message) for a failure of client creation or publishing. No secrets."""
+    name = type(exc).__name__
+    module = type(exc).__module__
+    if name == "DefaultCredentialsError":
+        return "credentials", _credentials_advice()
+    if name == "RefreshError" and module.startswith("google.auth"):
+        # The message may quote the token endpoint's answer: not shown.
+        return "credentials", ("Google Cloud credentials could not be refreshed: run "
+                               "`gcloud auth application-default login` again or check GOOGLE_APPLICATION_CREDENTIALS")
+    if name == "NotFound":
+        return "not-found", (f"Pub/Sub topic {topic!r} not found in project {project!r}: create it with "
+                             f"`gcloud pubsub topics create {topic} --project {project}`")
+    if name in ("PermissionDenied", "Forbidden"):
+        return "permission", (f"permission denied publishing to Pub/Sub topic projects/{project}/topics/{topic}: "
+                              "the account needs the role roles/pubsub.publisher (Pub/Sub Publisher) "
+                              "on the topic or the project")
+    if name == "Unauthenticated":
+        return "credentials", ("Google Cloud did not accept the credentials (UNAUTHENTICATED): run "
+                               "`gcloud auth application-default login` or check GOOGLE_APPLICATION_CREDENTIALS")
+    if name in ("ServiceUnavailable", "DeadlineExceeded", "TransportError", "Aborted", "InternalServerError",
+                "Cancelled", "Unknown"):
+        return "unavailable", f"Pub/Sub is not reachable ({name}): readings are kept in the spool and retried"
+    if name == "TooManyRequests" or name == "ResourceExhausted":
+        return "quota", f"Pub/Sub refused the publish ({name}, quota or rate limit): retrying"
+    detail = str(getattr(exc, "message", "") or exc).splitlines()[0][:200] if str(exc) else ""
+    return name, f"publishing to Pub/Sub failed: {name}" + (f": {detail}" if detail else "")
+
+
+def describe_keyring_error(exc: BaseException) -> tuple[bool, str]:
+    """(locked, one line) for a keyring failure (D-Bus and OS errors surface as many types)."""
+    text = str(exc)
+    lowered = text.lower()
+    if "locked" in lowered or "prompt dismissed" in lowered or "unlock" in lowered:
+        return True, "the system keyring is locked: unlock it (log in to your desktop session) and try again"
+    return False, f"the system keyring cannot be used: {text or type(exc).__name__}"

@@ -22,7 +22,12 @@ from hems_desktop.protocol.dialects import (
 )
 from hems_desktop.protocol.echonet import decode_frame
 from hems_desktop.protocol.errors import ProtocolError
-from hems_desktop.protocol.skstack import Echo, Info, SkStackStreamParser, Version, parse_line
+from hems_desktop.protocol.skstack import (
+    Echo,
+    Info,
+    Version,
+)
+from hems_desktop.protocol.skstack_parser import SkStackStreamParser, parse_line
 
 
 def crlf(text: str) -> bytes:

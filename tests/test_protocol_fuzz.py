@@ -28,8 +28,6 @@ from hems_desktop.protocol import meter
 from hems_desktop.protocol.echonet import EchonetError, decode_frame, encode_frame
 from hems_desktop.protocol.errors import ProtocolError
 from hems_desktop.protocol.skstack import (
-    MAX_DATALEN,
-    MAX_LINE,
     Address,
     Echo,
     EnergyScan,
@@ -41,11 +39,10 @@ from hems_desktop.protocol.skstack import (
     Ok,
     PanDescriptor,
     RegisterValue,
-    SkStackStreamParser,
     Unknown,
     Version,
-    parse_line,
 )
+from hems_desktop.protocol.skstack_parser import MAX_DATALEN, MAX_LINE, SkStackStreamParser, parse_line
 
 SEED = 20260520
 SEEDED_ITERATIONS = 20_000

@@ -22,10 +22,12 @@ import pytest
 from pubsub_server import FakePublisherServer
 
 from hems_desktop.cli.args import build_arg_parser, cli_values
+from hems_desktop.describe import CREDENTIALS_HINT
+from hems_desktop.describe import describe_google_error as describe_error
 from hems_desktop.reading import RECORD_FIELDS, Reading
 from hems_desktop.settings import resolve_settings
 from hems_desktop.sinks import SinkError, build_sinks
-from hems_desktop.sinks.cloud import CREDENTIALS_HINT, PubSubSink, describe_error
+from hems_desktop.sinks.cloud import PubSubSink
 from hems_desktop.sinks.spool import Spool
 
 JST = dt.timezone(dt.timedelta(hours=9))

@@ -12,6 +12,7 @@ from types import FrameType
 from typing import TYPE_CHECKING
 
 from hems_desktop.cli.args import build_arg_parser, cli_values
+from hems_desktop.errors import HemsError
 from hems_desktop.logsetup import setup_logging
 from hems_desktop.settings import ConfigError, Settings, load_settings
 
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
     from hems_desktop.collector import CollectorEvent
 
 log = logging.getLogger("hems_desktop.cli")
+
 
 def _print_event(event: CollectorEvent, logs_readings: bool) -> None:
     from hems_desktop.collector import ErrorReported, FixedTimeReading, ReadingTaken, SlotMissed, StateChanged
@@ -37,12 +39,12 @@ def _print_event(event: CollectorEvent, logs_readings: bool) -> None:
 
 
 def run(settings: Settings) -> int:
-    from hems_desktop.app import RunSetupError, prepare_run
+    from hems_desktop.app import prepare_run
 
     logs_readings = not settings.outputs
     try:
         run = prepare_run(settings, on_event=lambda e: _print_event(e, logs_readings))
-    except RunSetupError as exc:
+    except HemsError as exc:  # settings the user must fix: one line, exit 2
         log.error("%s", exc)
         return 2
     if settings.history is not None:

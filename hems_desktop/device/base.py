@@ -19,9 +19,9 @@ from enum import Enum
 from typing import Protocol
 
 from hems_desktop.errors import ErrorKind, HemsError
+from hems_desktop.protocol.echonet import ECHONET_UDP_PORT as ECHONET_UDP_PORT  # re-exported for drivers
+from hems_desktop.protocol.echonet import PANA_UDP_PORT as PANA_UDP_PORT
 
-ECHONET_UDP_PORT = 3610
-PANA_UDP_PORT = 716
 # Wi-SUN B-route channels as SKSTACK numbers them (EPANDESC `Channel:21`..`3C`, `--meter-channel`).
 # Every implementation reports and accepts channels in this numbering.
 CHANNEL_MIN = 0x21

@@ -33,8 +33,8 @@ from hems_desktop.protocol.skstack import (
     Ok,
     PanDescriptor,
     SkMessage,
-    SkStackStreamParser,
 )
+from hems_desktop.protocol.skstack_parser import SkStackStreamParser
 
 log = logging.getLogger("hems_desktop.serial")
 

@@ -13,7 +13,6 @@ from hems_desktop.protocol.errors import ProtocolError
 from hems_desktop.protocol.skstack import Info, Version
 
 B_ROUTE_SIDE = 0
-PANA_PORT = 716
 ECHONET_HANDLE = 1  # UDP handle 1 is bound to 3610 by default
 ALL_CHANNELS_MASK = 0xFFFFFFFF
 PASSWORD_LENGTH = 12

@@ -22,29 +22,12 @@ import os
 import stat
 from pathlib import Path
 
+from hems_desktop.describe import describe_os_error
 from hems_desktop.reading import Reading
 from hems_desktop.sinks.base import SinkError
 from hems_desktop.sinks.formats import get_format
 
-_REASONS = {
-    errno.ENOSPC: "the disk is full",
-    errno.EDQUOT: "the disk quota is exceeded",
-    errno.EACCES: "permission denied",
-    errno.EPERM: "permission denied",
-    errno.EROFS: "the file system is read-only",
-    errno.ENOENT: "the folder does not exist",
-    errno.ENOTDIR: "a part of the path is not a folder",
-    errno.EISDIR: "it is a folder",
-}
-
 _O_BINARY = getattr(os, "O_BINARY", 0)  # Windows: no newline translation
-
-
-def describe_os_error(exc: OSError) -> str:
-    reason = _REASONS.get(exc.errno or 0)
-    if reason is None:
-        reason = (exc.strerror or type(exc).__name__).lower()
-    return reason
 
 
 class FileSink:

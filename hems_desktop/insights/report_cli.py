@@ -93,10 +93,10 @@ def run(args: argparse.Namespace, now: dt.datetime) -> str:
     today = now.astimezone(JST).date()
     first = args.start or today.replace(day=1)
     last = args.end or today
-    if last < first:
-        raise ReportError(f"--to {last} is before --from {first}: the range is reversed")
     if first > today:
         raise ReportError(f"--from {first} is after today ({today}): the range is empty")
+    if last < first:
+        raise ReportError(f"--to {last} is before --from {first}: the range is reversed")
     settings = args.settings or default_settings_path()
     try:
         tariff = load_tariff(settings)

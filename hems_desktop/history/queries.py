@@ -35,19 +35,25 @@ class UsageQueries:
         return {slot: (kwh, source) for slot, kwh, source in rows}
 
     def cumulative_values(self, meter_id: str, start: int, end: int) -> tuple[dict[int, float], dict[int, float]]:
-        """Normal and reverse cumulative kWh at the boundaries start <= slot <= end (unix s), in one query."""
-        reverse = "kwh_reverse" if self._v2 else "NULL"
-        normal: dict[int, float] = {}
-        sold: dict[int, float] = {}
-        for slot, kwh, kwh_reverse in self._db.execute(
-            f"SELECT slot_start, kwh, {reverse} FROM half_hours WHERE meter_id = ? AND slot_start >= ?"
-            " AND slot_start <= ?", (meter_id, start, end),
-        ):
-            if kwh is not None:
-                normal[slot] = kwh
-            if kwh_reverse is not None:
-                sold[slot] = kwh_reverse
+        """Normal and reverse cumulative kWh at the boundaries start <= slot <= end (unix s)."""
+        where = "FROM half_hours WHERE meter_id = ? AND slot_start >= ? AND slot_start <= ?"
+        normal = dict(self._db.execute(f"SELECT slot_start, kwh {where} AND kwh IS NOT NULL", (meter_id, start, end)))
+        if not self._v2:
+            return normal, {}
+        sold = dict(self._db.execute(f"SELECT slot_start, kwh_reverse {where} AND kwh_reverse IS NOT NULL",
+                                     (meter_id, start, end)))
         return normal, sold
+
+    def max_current(self, meter_id: str, start: int, end: int) -> tuple[int, float] | None:
+        """(half-hour start unix s, A) of the highest phase current (R or T) in [start, end)."""
+        if not self._v2:
+            return None
+        row = self._db.execute(
+            "SELECT slot * 1800, max(coalesce(max_r, -1e9), coalesce(max_t, -1e9)) AS a FROM rollup"
+            " WHERE meter_id = ? AND slot >= ? AND slot < ? AND (max_r IS NOT NULL OR max_t IS NOT NULL)"
+            " ORDER BY a DESC, slot LIMIT 1", (meter_id, start // SLOT_S, -(-end // SLOT_S)),
+        ).fetchone()
+        return None if row is None else (int(row[0]), float(row[1]))
 
     def minute_values(self, meter_id: str, start: dt.datetime, end: dt.datetime
                       ) -> dict[int, tuple[float | None, float | None, str]]:

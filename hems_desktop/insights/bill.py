@@ -103,22 +103,31 @@ def price_slots(t: Tariff, slots: Sequence[tuple[int, float]]) -> tuple[list[flo
     """Energy charge of each (slot start, kWh) of ONE billing period, in time order, and kWh per line."""
     yen: list[float] = []
     per_line: dict[tuple[str, int], float] = {}
-    tiered_so_far = 0.0
+    tiers, bands = t.tiers, t.bands
+    tier_kwh = [0.0] * len(tiers)
+    index, bound, price = 0, tiers[0].up_to_kwh, tiers[0].price_per_kwh
+    so_far = 0.0  # tiered kWh of the period before this half hour
     for slot_start, kwh in slots:
-        band = t.band_at(slot_start)
+        band = t.band_at(slot_start) if bands else None
         if band is not None:
             per_line[("band", band)] = per_line.get(("band", band), 0.0) + kwh
-            yen.append(kwh * t.bands[band].price_per_kwh)
+            yen.append(kwh * bands[band].price_per_kwh)
             continue
         cost, left = 0.0, kwh
-        while left > 1e-12:
-            index, price, room = t.tier_price(tiered_so_far)
-            part = left if room is None else min(left, room)
-            per_line[("tier", index)] = per_line.get(("tier", index), 0.0) + part
+        while bound is not None and so_far + left > bound:  # this half hour crosses into the next tier
+            part = bound - so_far
             cost += part * price
-            tiered_so_far += part
-            left -= part
+            tier_kwh[index] += part
+            so_far, left = bound, left - part
+            index += 1
+            bound, price = tiers[index].up_to_kwh, tiers[index].price_per_kwh
+        cost += left * price
+        tier_kwh[index] += left
+        so_far += left
         yen.append(cost)
+    for number, kwh in enumerate(tier_kwh):
+        if kwh > 0 or (number == 0 and not per_line):
+            per_line[("tier", number)] = kwh
     return yen, per_line
 
 

@@ -120,11 +120,8 @@ def peaks(store: HistoryStore, meter: str, period: Period, contract_amperes: int
         if value is not None and (best is None or value > best[0]):
             best = (value, series.start + k * SLOT_S)
     top = store.peak_reading(meter, start, end)
-    current: tuple[float, int] | None = None
-    for slot, _, _, _, r, t in store.rollup_rows(meter, start, end):
-        for amps in (r, t):
-            if amps is not None and (current is None or amps > current[0]):
-                current = (amps, slot)
+    highest = store.max_current(meter, start, end)
+    current = None if highest is None else (highest[1], highest[0])
     return Peaks(
         None if best is None else dt.datetime.fromtimestamp(best[1], JST), None if best is None else best[0],
         None if top is None else top.timestamp.astimezone(JST), None if top is None else top.instant_w,

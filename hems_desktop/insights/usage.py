@@ -13,6 +13,7 @@ insights and the dashboard all call these functions.
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -47,6 +48,33 @@ def usage_between(first: float | None, last: float | None) -> float | None:
 def average_watts(kwh_per_slot: float) -> float:
     """Average power over a half hour that used `kwh_per_slot`."""
     return kwh_per_slot * WATTS_PER_KWH_PER_SLOT
+
+
+def watts_steps(cumulative: Mapping[int, float], start: int, end: int) -> tuple[list[float], list[float]]:
+    """The half hours of [start, end) as an average-power step line (x unix s, y W); NaN breaks it at gaps.
+
+    For the dashboard's chart (`Dashboard._half_hour_watts`).
+    """
+    first = start - start % SLOT_S
+    xs: list[float] = []
+    ys: list[float] = []
+    for index, kwh in enumerate(slot_usage(cumulative, first, end)):
+        slot = first + index * SLOT_S
+        if kwh is None:
+            if slot in cumulative:
+                xs.append(slot + SLOT_S)
+                ys.append(math.nan)  # a gap: the line breaks here
+            continue
+        watts = average_watts(kwh)
+        xs += [slot, slot + SLOT_S]
+        ys += [watts, watts]
+    return xs, ys
+
+
+def day_bars(cumulative: Mapping[int, float], midnight: int) -> list[tuple[int, float]]:
+    """(half-hour index 0-47, kWh) of one meter day, missing half hours left out (the dashboard's bars)."""
+    return [(index, kwh) for index, kwh in enumerate(slot_usage(cumulative, midnight, midnight + 86400))
+            if kwh is not None]
 
 
 @dataclass(frozen=True)
@@ -108,19 +136,18 @@ class PeriodEnergy:
 
 def _spread(cumulative: Mapping[int, float], start: int, count: int) -> tuple[list[float | None], list[bool]]:
     """Per-slot energy with gaps between known values spread evenly (see SlotSeries)."""
-    known = sorted(slot for slot in cumulative if start <= slot <= start + count * SLOT_S)
-    kwh: list[float | None] = [None] * count
-    missing = [True] * count
-    for left, right in itertools.pairwise(known):
-        difference = cumulative[right] - cumulative[left]
-        if difference < 0:
-            continue  # counter went back (meter exchanged): the gap stays unknown
-        slots = (right - left) // SLOT_S
-        share = difference / slots
-        first = (left - start) // SLOT_S
-        for index in range(first, first + slots):
-            kwh[index] = round(share, 6)
-            missing[index] = slots != 1
+    values = [cumulative.get(start + i * SLOT_S) for i in range(count + 1)]
+    kwh: list[float | None] = [None if a is None or b is None or b < a else b - a
+                               for a, b in itertools.pairwise(values)]
+    missing = [v is None for v in kwh]
+    if any(missing):
+        known = [i for i, v in enumerate(values) if v is not None]
+        for left, right in itertools.pairwise(known):
+            first, last = values[left], values[right]
+            if right - left > 1 and first is not None and last is not None and last >= first:
+                share = (last - first) / (right - left)  # exact in total, evenly spread over the gap
+                for index in range(left, right):
+                    kwh[index] = share
     return kwh, missing
 
 

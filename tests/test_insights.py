@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 import datetime as dt
 import json
 import sqlite3
@@ -19,6 +20,7 @@ from hems_desktop.insights.periods import Period, ViewKind
 from hems_desktop.insights.presets import PRESETS
 from hems_desktop.insights.tables import to_csv, view_rows
 from hems_desktop.insights.tariff import Tariff, Tier, tariff_to_json
+from hems_desktop.insights.usage import day_bars, watts_steps
 from hems_desktop.insights.views import bill_so_far, heatmap, usage_view
 from hems_desktop.reading import Reading
 from hems_desktop.timebase import JST, SLOT_S
@@ -203,6 +205,15 @@ def test_peaks_and_contract_headroom(tmp_path: Path) -> None:
     assert found.half_hour_watts == 2500.0
     assert (found.reading_time, found.reading_w) == (at, 4200)
     assert found.max_current_a == 31.0 and found.headroom_a == -1.0  # the T phase went over 30 A
+
+
+def test_dashboard_step_line_and_bars_use_the_same_arithmetic() -> None:
+    cumulative = {0: 10.0, 1800: 10.5, 3600: 10.75, 7200: 11.0}  # 5400 missing
+    xs, ys = watts_steps(cumulative, 0, 9000)
+    # 0.5 kWh in 30 min = 1000 W, 0.25 kWh = 500 W; the half hours around the missing value break the line
+    assert xs[:4] == [0, 1800, 1800, 3600] and ys[:4] == [1000.0, 1000.0, 500.0, 500.0]
+    assert xs[4] == 5400 and math.isnan(ys[4]) and len(xs) == 6  # 7200 has no following value: one more gap
+    assert day_bars(cumulative, 0)[:2] == [(0, 0.5), (1, 0.25)]
 
 
 # ---- report command ----

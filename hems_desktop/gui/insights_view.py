@@ -157,6 +157,7 @@ class InsightsView(QWidget):
         self.base_label.setWordWrap(True)
         self.base_plot = self._plot()
         self.base_plot.setLabel("left", "W")
+        self.base_plot.setLabel("bottom", self.tr("week (oldest first)"))
         base_layout.addWidget(self.base_label)
         base_layout.addWidget(self.base_plot, 1)
         self.tabs.addTab(base, self.tr("Base load"))
@@ -253,15 +254,23 @@ class InsightsView(QWidget):
         unit = self._unit()
         plot.setLabel("left", unit)
         current = view.current
-        xs = np.arange(len(current.rows), dtype=float)
+        day = view.kind is ViewKind.DAY  # a day's rows are half hours: x in hours; otherwise day/month numbers
+        plot.setLabel("bottom", self.tr("hour") if day else "")
+
+        def positions(count: int) -> np.ndarray:
+            index = np.arange(count, dtype=float)
+            return index / 2 + 0.25 if day else index + 1
+
+        values = self._values(current.rows)
+        known = ~np.isnan(values)  # no bar at all where nothing is known (the future, missing data)
         highlight = self.palette().color(QPalette.ColorRole.Highlight)
-        plot.addItem(pg.BarGraphItem(x=xs, height=np.nan_to_num(self._values(current.rows)), width=0.7,
-                                     brush=highlight, name=self.tr("This period")))
+        plot.addItem(pg.BarGraphItem(x=positions(len(values))[known], height=values[known],
+                                     width=0.4 if day else 0.7, brush=highlight, name=self.tr("This period")))
         for box, other, colour in ((self.compare_previous, view.previous, QColor("#ef6c00")),
                                    (self.compare_last_year, view.last_year, QColor("#8e24aa"))):
             if box.isChecked():
-                values = self._values(other.rows)
-                plot.plot(np.arange(len(values), dtype=float), values, pen=pg.mkPen(colour, width=2),
+                others = self._values(other.rows)
+                plot.plot(positions(len(others)), others, pen=pg.mkPen(colour, width=2), connect="finite",
                           symbol="o", symbolSize=5, symbolBrush=colour, name=box.text())
         totals = current.totals
         yen = self.yen_toggle.isChecked()

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
-import math
 import datetime as dt
 import json
+import math
 import sqlite3
 import subprocess
 import sys

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hems_desktop.insights.presets import CHECK_NOTE, PRESETS
+from hems_desktop.insights.presets import PRESETS
 from hems_desktop.insights.tariff import Tariff, TariffError, tariff_from_json, tariff_to_json
 
 
@@ -92,7 +92,10 @@ class TariffEditor(QWidget):
         layout.addLayout(top)
         self.source_label = QLabel()
         self.source_label.setWordWrap(True)
-        self.note_label = QLabel(self.tr(CHECK_NOTE))
+        # The same words as presets.CHECK_NOTE, as a literal so the translation tools find it.
+        self.note_label = QLabel(self.tr("Example prices only: check them against your utility's current price "
+                                         "list and your bill; enter the month's fuel-cost adjustment and your sell "
+                                         "price."))
         self.note_label.setWordWrap(True)
         layout.addWidget(self.source_label)
         layout.addWidget(self.note_label)

@@ -16,7 +16,7 @@ from hems_desktop.collector import Collector, ReadingTaken
 from hems_desktop.collector.backfill import Backfill
 from hems_desktop.emulator.meter_model import slot_of
 from hems_desktop.history import HistoryStore, Tariff
-from hems_desktop.history.store import JST, SLOT_S
+from hems_desktop.history.store import JST, SCHEMA_VERSION, SLOT_S
 from hems_desktop.reading import Reading
 from hems_desktop.schedule import IntervalSchedule
 from hems_desktop.session import Session, SessionConfig
@@ -36,11 +36,11 @@ def minute_readings(count: int, meter: str = "M1", start: dt.datetime = T0) -> l
 
 def test_schema_is_versioned_and_wal(tmp_path: Path) -> None:
     store = HistoryStore(tmp_path / "h.sqlite3")
-    assert store.schema_version == 1
+    assert store.schema_version == SCHEMA_VERSION
     mode = sqlite3.connect(tmp_path / "h.sqlite3").execute("PRAGMA journal_mode").fetchone()[0]
     assert mode == "wal"
     store.close()
-    assert HistoryStore(tmp_path / "h.sqlite3").schema_version == 1  # reopening does not migrate twice
+    assert HistoryStore(tmp_path / "h.sqlite3").schema_version == SCHEMA_VERSION  # reopening does not migrate twice
 
 
 def test_newer_schema_is_refused_with_a_clear_message(tmp_path: Path) -> None:

@@ -290,15 +290,29 @@ def test_missing_credentials_are_reported_once(
     for i in range(5):
         sink.write(reading(i))
     assert wait_until(lambda: sink._failures >= 3)
-    assert errors == [CREDENTIALS_HINT]
+    # Reported once, and about the file the variable names (not "set the variable": it is set).
+    assert len(errors) == 1 and "no-such-key.json" in errors[0] and "does not exist" in errors[0]
     assert sink.pending == 5
+
+
+def test_credentials_advice_follows_the_variable(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from google.auth import exceptions as auth
+
+    monkeypatch.delenv("GOOGLE_APPLICATION_CREDENTIALS", raising=False)
+    assert describe_error(auth.DefaultCredentialsError("x"), "p", "t")[1] == CREDENTIALS_HINT
+    broken = tmp_path / "key.json"
+    broken.write_text("{not json", encoding="utf-8")
+    monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(broken))
+    message = describe_error(auth.DefaultCredentialsError("x"), "p", "t")[1]
+    assert "key.json" in message and "not a Google credentials file" in message
+    assert "set GOOGLE_APPLICATION_CREDENTIALS" not in message
 
 
 def test_error_messages() -> None:
     from google.api_core import exceptions as api
     from google.auth import exceptions as auth
 
-    assert describe_error(auth.DefaultCredentialsError("x"), "p", "t") == ("credentials", CREDENTIALS_HINT)
+    assert describe_error(auth.DefaultCredentialsError("x"), "p", "t")[0] == "credentials"
     kind, message = describe_error(auth.RefreshError("token=SECRET"), "p", "t")
     assert kind == "credentials" and "SECRET" not in message
     assert describe_error(api.ServiceUnavailable("down"), "p", "t")[0] == "unavailable"

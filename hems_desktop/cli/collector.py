@@ -75,6 +75,10 @@ def main(argv: list[str] | None = None) -> int:
         from hems_desktop.cli.export import main as export_main
 
         return export_main(arguments[1:])
+    if arguments[:1] == ["report"]:
+        from hems_desktop.cli.report import main as report_main
+
+        return report_main(arguments[1:])
     parser = build_arg_parser()
     args: argparse.Namespace = parser.parse_args(arguments)
     try:

@@ -15,8 +15,10 @@ import datetime as dt
 import sys
 from pathlib import Path
 
+from hems_desktop.insights.usage import slot_usage
 from hems_desktop.reading import CSV_HEADER
 from hems_desktop.settings import default_history_path
+from hems_desktop.timebase import SLOT_S
 
 HALF_HOUR_HEADER = ("slot_start", "cumulative_kwh", "usage_kwh", "source")
 
@@ -68,13 +70,14 @@ def main(argv: list[str]) -> int:
         if args.half_hourly:
             writer.writerow(HALF_HOUR_HEADER)
             values = store.half_hours(meter, start, end + dt.timedelta(minutes=30))
+            cumulative = {slot: kwh for slot, (kwh, _) in values.items()}
             zone = end.tzinfo
             for slot in sorted(values):
                 if slot >= end.timestamp():
                     break
                 kwh, source = values[slot]
-                following = values.get(slot + 1800)
-                usage = "" if following is None else f"{following[0] - kwh:.4f}".rstrip("0").rstrip(".")
+                [used] = slot_usage(cumulative, slot, slot + SLOT_S)
+                usage = "" if used is None else f"{used:.4f}".rstrip("0").rstrip(".")
                 writer.writerow([dt.datetime.fromtimestamp(slot, zone).isoformat(), kwh, usage, source])
         else:
             writer.writerow(CSV_HEADER)

@@ -20,6 +20,17 @@ class StateChanged:
 
 
 @dataclass(frozen=True)
+class MeterIdentity:
+    """What the meter says of itself (read once per session where its property map lists it)."""
+
+    manufacturer: str | None = None  # EPC 8A (a maker code, shown as the code when unknown)
+    serial: str | None = None  # EPC 8D
+    release: str | None = None  # EPC 82 (ECHONET Appendix release, e.g. "F", "R")
+    route_b_number: str | None = None  # EPC C0 (next-generation meters)
+    fault: bool | None = None  # EPC 88 (True: the meter reports a fault)
+
+
+@dataclass(frozen=True)
 class ConnectionInfo:
     """Where the session is: for the connection panel (and `--debug`)."""
 
@@ -27,6 +38,7 @@ class ConnectionInfo:
     dongle: DongleInfo | None
     network: Network | None
     joined_at: float  # unix seconds
+    meter: MeterIdentity | None = None
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ from hems_desktop.collector.maintenance import HistoryMaintenance
 from hems_desktop.collector.reading import fixed_time_value, take_reading
 from hems_desktop.collector.recovery import Pause, recovery_for
 from hems_desktop.device.base import Stopped
-from hems_desktop.errors import ErrorKind, HemsError
+from hems_desktop.errors import ErrorKind, HemsError, message_of
 from hems_desktop.history.store import HistoryStore
 from hems_desktop.protocol.echonet import EchonetError, Frame
 from hems_desktop.reading import local_now
@@ -149,7 +149,7 @@ class Collector:
         except Stopped:
             return True
         except (HemsError, EchonetError) as exc:  # timeouts, lost session, silent dongle...
-            self._emit(SlotMissed(slot, str(exc)))
+            self._emit(SlotMissed(slot, message_of(exc)))
             log.warning("reading for %s could not be taken: %s", slot.strftime("%H:%M:%S"), exc)
             return False
         self.readings_taken += 1
@@ -210,10 +210,10 @@ class Collector:
             kind = exc.kind if isinstance(exc, HemsError) else ErrorKind.INTERNAL
             if fatal:
                 self.exit_status = EXIT_FATAL
-                self._emit(ErrorReported(str(exc), fatal=True, kind=kind))
+                self._emit(ErrorReported(message_of(exc), fatal=True, kind=kind))
                 self._stop.set()
                 return False
-            self._report(str(exc), kind)
+            self._report(message_of(exc), kind)
             self._pause(recovery.pause)
             return False
         self._ever_joined = True

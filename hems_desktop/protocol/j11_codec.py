@@ -87,6 +87,7 @@ class J11FrameParser:
         self._buf = bytearray()
         self._junk = bytearray()
         self._junk_reason = ""
+        self._junk_open = False  # a run of junk is open until the next candidate frame ends it
         self.work = 0  # bytes examined so far (searching, header checks, checksums)
 
     @property
@@ -169,8 +170,9 @@ class J11FrameParser:
     def _add_junk(self, buf: bytearray, start: int, end: int, reason: str, out: list[RawFrame | Garbage]) -> None:
         if end <= start:
             return
-        if not self._junk:
+        if not self._junk_open:  # the reason of a run is what began it, however it is chunked
             self._junk_reason = reason
+            self._junk_open = True
         self._junk += buf[start:end]
         whole = len(self._junk) // MAX_GARBAGE * MAX_GARBAGE
         if whole:  # slice, then delete once: a megabyte of noise must not cost a megabyte per chunk
@@ -178,6 +180,7 @@ class J11FrameParser:
             del self._junk[:whole]
 
     def _end_junk(self, out: list[RawFrame | Garbage]) -> None:
+        self._junk_open = False
         if self._junk:
             out.append(self._garbage(bytes(self._junk)))
             self._junk.clear()

@@ -150,7 +150,8 @@ class VirtualDongle:
         self._schedule(hardware_seconds / self.speed, run)
 
     def _send_line(self, text: str, terminator: bytes = b"\r\n") -> None:
-        self.output(text.encode("ascii") + terminator)
+        # latin-1: an echo gives back exactly the bytes it got, binary ones included (a J11 frame, noise)
+        self.output(text.encode("latin-1") + terminator)
 
     @property
     def echo(self) -> bool:
@@ -193,7 +194,7 @@ class VirtualDongle:
             if self._buffer[:1] == b"\n":
                 del self._buffer[0]
             if raw.strip():
-                self._command(raw.decode("ascii", "replace").strip(), cr_only)
+                self._command(raw.decode("latin-1").strip(), cr_only)
 
     def _try_sendto_header(self) -> bool:
         """Parse `SKSENDTO h ip port sec [side] len ` once its last space has arrived."""

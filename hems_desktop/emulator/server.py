@@ -340,7 +340,10 @@ class Emulator:
                 except OSError:
                     data = b""
                 if data:
-                    self.dongle.receive(data)
+                    try:
+                        self.dongle.receive(data)
+                    except Exception:  # whatever the host sends, the emulator keeps running
+                        log.exception("emulator: input not handled")
                 elif self._link.master is not None and not self._link.conn:
                     time.sleep(0.01)  # EIO: no host on the pty; do not spin
             self._run_timers()

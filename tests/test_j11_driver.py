@@ -417,3 +417,11 @@ def test_password_and_route_b_id_are_in_no_log_line_at_debug_level(
     assert all(PASSWORD not in text and ROUTE_B_ID not in text for text in messages)  # ...masked
     assert PASSWORD.encode().hex().upper() not in caplog.text
     assert PASSWORD not in caplog.text and ROUTE_B_ID not in caplog.text
+
+
+def test_malformed_credentials_are_refused_without_echoing_them(j11: Any, opened: Any) -> None:
+    dongle, _ = opened(j11())
+    dongle.identify()
+    with pytest.raises(CommandRefused) as refused:
+        dongle.set_credentials(ROUTE_B_ID, "SECRET")  # 6 characters, not 12
+    assert "SECRET" not in str(refused.value) and "12" in str(refused.value)

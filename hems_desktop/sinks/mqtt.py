@@ -385,9 +385,9 @@ class MqttSink:
             if len(in_flight) < WINDOW:
                 for row in self.spool.peek(WINDOW - len(in_flight), after_id=last_sent):
                     key = meter_topic_id(row.ordering_key)
-                    if self.board.note_row(key, row.data):
-                        for topic, payload in self.board.take_dirty():
-                            client.publish(topic, payload, qos=1, retain=True)
+                    self.board.note_row(key, row.data)  # a meter from an earlier run, or a new sensor
+                    for topic, payload in self.board.take_dirty():  # configs before the state they describe
+                        client.publish(topic, payload, qos=1, retain=True)
                     info = client.publish(self.board.topics.meter(key, "state"), row.data, qos=1, retain=True)
                     if info.rc != self._paho.MQTT_ERR_SUCCESS:
                         break  # the connection went; noticed at the top

@@ -4,8 +4,8 @@
 and waits until the port accepts connections. `stop()` ends it with SIGTERM (it saves its
 persistence file: retained messages and persistent sessions survive a restart on the same
 port), `start()` starts it again. `users` adds a password file made with ``mosquitto_passwd``
-and turns anonymous access off; `tls` serves TLS with the given certificate and key instead
-of plain TCP.
+and turns anonymous access off; `acl` is the text of an ACL file; `tls` serves TLS with the
+given certificate and key instead of plain TCP.
 
 `Recorder` is a paho client subscribed to ``#`` that records every message with its retain
 flag; `persistent=True` gives it a persistent session (clean_session false, QoS 1), so the
@@ -50,7 +50,8 @@ class TlsFiles:
 
 
 class Mosquitto:
-    def __init__(self, folder: Path, *, users: dict[str, str] | None = None, tls: TlsFiles | None = None) -> None:
+    def __init__(self, folder: Path, *, users: dict[str, str] | None = None, tls: TlsFiles | None = None,
+                 acl: str | None = None) -> None:
         if not Path(MOSQUITTO).exists():
             raise RuntimeError("mosquitto is not installed: apt-get install mosquitto")
         self.folder = folder
@@ -58,6 +59,7 @@ class Mosquitto:
         self.port = free_port()
         self.users = users or {}
         self.tls = tls
+        self.acl = acl
         self.process: subprocess.Popen[bytes] | None = None
         self.log_path = folder / "mosquitto.log"
         self._write_config()
@@ -85,6 +87,10 @@ class Mosquitto:
                 subprocess.run([MOSQUITTO_PASSWD, *flags, str(password_file), user, password], check=True,
                                capture_output=True, timeout=30)
             lines.append(f"password_file {password_file}")
+        if self.acl is not None:
+            acl_file = self.folder / "acl"
+            acl_file.write_text(self.acl)
+            lines.append(f"acl_file {acl_file}")
         if self.tls:
             lines += [f"cafile {self.tls.cafile}", f"certfile {self.tls.certfile}", f"keyfile {self.tls.keyfile}"]
         (self.folder / "mosquitto.conf").write_text("\n".join(lines) + "\n")

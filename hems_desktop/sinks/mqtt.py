@@ -193,6 +193,7 @@ class MqttSink:
             raise SinkError(str(exc), self.name) from None
         self._reported: set[str] = set()
         self._failures = 0
+        self._refusing = False  # the broker refused a message since the last acknowledged one
         self._closed = False
         self._close_lock = threading.Lock()
         self._wake = threading.Event()
@@ -339,10 +340,10 @@ class MqttSink:
             self._wake.clear()
         if connection.connected.is_set():
             self.connections += 1
-            if self._failures:
-                log.info("MQTT broker %s connected again", self.broker.where)
-            self._failures = 0
-            self._reported.clear()
+            if not self._refusing:  # after refused messages, only an acknowledged one proves recovery
+                if self._failures:
+                    log.info("MQTT broker %s connected again", self.broker.where)
+                self._recovered()
             return connection
         self._hang_up(connection)
         if connection.refusal is not None:
@@ -353,8 +354,9 @@ class MqttSink:
                 return None
             self._failed(*describe_refusal(code, reason, self.broker))
         elif not self._stop_now.is_set():
+            hint = "" if self.broker.tls else " (if that port speaks TLS, the URL must start with mqtts://)"
             self._failed("unreachable", f"MQTT broker {self.broker.where} did not answer the connection "
-                                        f"within {self.connect_timeout_s:g} s: readings are kept")
+                                        f"within {self.connect_timeout_s:g} s{hint}: readings are kept")
         return None
 
     def _serve(self, connection: _Connection) -> bool:
@@ -417,7 +419,16 @@ class MqttSink:
         if acked:
             self.spool.delete(acked)
             self.published += len(acked)
+            if self._refusing:
+                log.info("the MQTT broker %s accepts our messages again", self.broker.where)
+                self._recovered()
+        self._refusing = self._refusing or bool(refused)
         return refused
+
+    def _recovered(self) -> None:
+        self._failures = 0
+        self._refusing = False
+        self._reported.clear()
 
     def _goodbye(self, client: Any) -> None:
         """Say offline ourselves: a clean DISCONNECT does not fire the last will."""

@@ -182,6 +182,9 @@ def describe_connect_error(exc: BaseException, broker: BrokerAddress) -> tuple[s
         reason = exc.reason or type(exc).__name__
         return "tls", (f"TLS handshake with the MQTT broker {where} failed ({reason}): is it a TLS port? "
                        "(mqtts:// is usually port 8883, mqtt:// port 1883)")
+    if broker.tls and isinstance(exc, (ConnectionResetError, BrokenPipeError, EOFError)):
+        return "tls", (f"TLS handshake with the MQTT broker {where} failed (the broker closed the connection): "
+                       "is it a TLS port? (mqtts:// is usually port 8883, mqtt:// port 1883)")
     if isinstance(exc, ConnectionRefusedError):
         return "unreachable", f"MQTT broker {where} is not reachable (connection refused): {kept}"
     if isinstance(exc, socket.gaierror):
@@ -196,13 +199,12 @@ def describe_connect_error(exc: BaseException, broker: BrokerAddress) -> tuple[s
 def describe_refusal(code: int, reason: str, broker: BrokerAddress) -> tuple[str, str]:
     """(kind, one line) for a CONNACK that refused the connection."""
     where = broker.where
-    user = f"user {broker.username!r}" if broker.username else "no user name"
-    if code in (BAD_CREDENTIALS, BAD_AUTH_METHOD):
-        return "credentials", (f"the MQTT broker {where} refused the user name or password ({user}): check the "
-                               "user in --mqtt-url and the password in MQTT_PASSWORD")
-    if code == NOT_AUTHORIZED:
-        return "credentials", (f"the MQTT broker {where} refused the connection: not authorized ({user}); "
-                               "set the user in --mqtt-url and the password in MQTT_PASSWORD")
+    if code in (BAD_CREDENTIALS, BAD_AUTH_METHOD, NOT_AUTHORIZED):  # mosquitto says "not authorized" for both
+        if not broker.username:
+            return "credentials", (f"the MQTT broker {where} refused the connection without a user name: put the "
+                                   "user in the URL (mqtt://user@host) and the password in MQTT_PASSWORD")
+        return "credentials", (f"the MQTT broker {where} refused the user name or password (user "
+                               f"{broker.username!r}): check the user in --mqtt-url and the password in MQTT_PASSWORD")
     if code == CLIENT_ID_REJECTED:
         return "client-id", f"the MQTT broker {where} rejected the client id: it may allow only listed client ids"
     if code == SERVER_UNAVAILABLE:

@@ -17,15 +17,17 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
-from mosquitto import Mosquitto, Recorder
 
 from hems_desktop import __version__
 from hems_desktop.reading import RECORD_FIELDS, Reading
 from hems_desktop.sinks.mqtt import MqttSink
 from hems_desktop.sinks.mqtt_broker import install_client_id, meter_topic_id, parse_broker_url
+
+if TYPE_CHECKING:
+    from mosquitto import Mosquitto, Recorder
 
 pytest_plugins = ("mosquitto",)  # the broker and recorder_factory fixtures
 

@@ -77,7 +77,7 @@ def make_sink(tmp_path: Path, errors: list[str]) -> Iterator[Callable[..., MqttS
 
 def assert_one_line_kept(sink: MqttSink, errors: list[str], expected: str, count: int) -> None:
     """Several attempts failed, yet one report, with the expected words; every reading still spooled."""
-    assert wait_until(lambda: sink._failures >= 3), errors
+    assert wait_until(lambda: sink.publisher.failures >= 3), errors
     assert len(errors) == 1, errors
     assert expected in errors[0], errors[0]
     assert "\n" not in errors[0]
@@ -155,7 +155,7 @@ def test_write_does_not_wait_for_a_broker_that_never_answers(make_sink: Callable
         silent.bind(("127.0.0.1", 0))
         silent.listen()
         sink = make_sink(f"mqtt://127.0.0.1:{silent.getsockname()[1]}", connect_timeout_s=60)
-        assert wait_until(lambda: sink._thread.is_alive())
+        assert wait_until(lambda: sink.publisher.alive)
         for i in range(200):  # the publisher is stuck waiting for CONNACK meanwhile
             sink.write(reading(i))
         assert sink.pending == 200 and sink.published == 0 and sink.connections == 0

@@ -12,6 +12,7 @@ import json
 import logging
 import socket
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -302,3 +303,32 @@ def test_a_failing_mqtt_output_leaves_the_other_outputs_alone(
     kept = Spool(tmp_path / "kept.sqlite3")
     assert len(kept) == 3  # and the MQTT output kept its three for later
     kept.close()
+
+
+def test_a_broker_without_mqtt_5_is_spoken_to_in_3_1_1(make_sink: Callable[..., MqttSink], errors: list[str]) -> None:
+    """mosquitto cannot be limited to MQTT 3.1.1, so a few lines of socket play an old broker: it answers an
+    MQTT 5 CONNECT with the 3.1.1 refusal "unacceptable protocol version" (as the 3.1.1 spec says) and
+    accepts a 3.1.1 CONNECT."""
+    levels: list[int] = []
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+
+        def old_broker() -> None:
+            for _ in range(2):
+                connection, _ = listener.accept()
+                with connection:
+                    connect = connection.recv(1024)
+                    levels.append(connect[8])  # fixed header, "MQTT" name, then the protocol level
+                    connection.sendall(b"\x20\x02\x00" + (b"\x01" if connect[8] == 5 else b"\x00"))
+                    if connect[8] != 5:
+                        connected.wait(10)
+
+        connected = threading.Event()
+        thread = threading.Thread(target=old_broker, daemon=True)
+        thread.start()
+        sink = make_sink(f"mqtt://127.0.0.1:{listener.getsockname()[1]}")
+        assert wait_until(lambda: sink.connections == 1)
+        connected.set()
+        thread.join(10)
+    assert levels == [5, 4] and errors == []

@@ -124,6 +124,26 @@ def test_each_reading_is_a_retained_json_state_with_the_seed_fields(
     assert was_retained and json.loads(payload)["reading_id"] == "rid-00002"  # the broker keeps the latest
 
 
+def test_a_reading_json_cannot_hold_is_refused_and_not_spooled(
+    broker: Mosquitto, make_sink: Callable[..., MqttSink]
+) -> None:
+    from hems_desktop.sinks.base import SinkError
+
+    sink = make_sink(broker.url)
+    with pytest.raises(SinkError, match="JSON cannot represent"):
+        sink.write(Reading(T0, float("nan"), 1, 1.0, None, meter_id=METER))
+    with pytest.raises(SinkError, match="JSON cannot represent"):
+        sink.write(Reading(T0, 1.0, 1, 1.0, None, meter_id=METER, extra={"when": T0}))
+    assert sink.pending == 0 and sink.published == 0
+
+
+def test_the_output_modules_import_their_libraries_only_when_built() -> None:
+    code = ("import sys\nimport hems_desktop.sinks.mqtt, hems_desktop.sinks.metrics, hems_desktop.fleet\n"
+            "print(sorted(m for m in sys.modules if m.startswith(('paho', 'prometheus_client'))))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    assert out.stdout.strip() == "[]"
+
+
 def test_the_meter_id_becomes_one_topic_level() -> None:
     assert meter_topic_id(METER) == KEY  # a link-local address: its interface id
     assert meter_topic_id("fe80::21c:6400:6014:21a3") == KEY

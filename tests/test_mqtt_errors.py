@@ -195,7 +195,7 @@ def test_wrong_credentials_are_one_line_without_the_password(
     right = make_sink(url, password=SECRET)
     right.write(reading(0))
     assert right.wait_until_empty(ARRIVAL_S) and right.published == 1
-    for text in (caplog.text, " ".join(errors), repr(right), repr(vars(right).get("broker"))):
+    for text in (caplog.text, " ".join(errors), repr(right), repr(right.broker), repr(right.publisher.settings)):
         assert SECRET not in text and SECRET[::-1] not in text
 
 

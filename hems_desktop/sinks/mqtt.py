@@ -77,8 +77,9 @@ def state_payload(reading: Reading, reading_id: str) -> bytes:
     record["reading_id"] = reading_id
     try:
         return json.dumps(record, ensure_ascii=False, allow_nan=False).encode("utf-8")
-    except ValueError:
-        raise ValueError("the reading holds a value JSON cannot represent (NaN or infinity)") from None
+    except (TypeError, ValueError):  # NaN, infinity, or an extra field of a type JSON does not have
+        raise ValueError("the reading holds a value JSON cannot represent (NaN, infinity or a non-JSON type)") \
+            from None
 
 
 class MqttSink:

@@ -56,8 +56,20 @@ def state_ids(recorder: Recorder, topic: str = STATE) -> list[str]:
 def retained(server: Mosquitto, recorder_factory: Callable[..., Recorder], topic_filter: str = "#") -> dict[str, Any]:
     """What a subscriber that connects now gets: topic -> (payload, retain flag) of the retained messages."""
     late = recorder_factory(server, topic_filter=topic_filter)
-    time.sleep(0.3)  # retained messages are sent right after SUBACK
+    seen = -1
+    while seen != len(late.messages):  # retained messages follow the SUBACK; wait until they stop coming
+        seen = len(late.messages)
+        time.sleep(0.3)
     return {m.topic: (m.payload, m.retain) for m in late.messages}
+
+
+def wait_until(condition: Callable[[], bool], timeout: float = ARRIVAL_S) -> bool:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.01)
+    return True
 
 
 def config(held: dict[str, Any], object_id: str) -> dict[str, Any]:
@@ -230,7 +242,7 @@ def test_turning_discovery_off_removes_the_configs(
     live = recorder_factory(broker, topic_filter="homeassistant/#")
     second = make_sink(broker.url, client_id="same-install", discovery=False)
     second.write(reading(1))
-    assert live.wait_for(f"homeassistant/sensor/hems_{KEY}/energy_export/config", 1, ARRIVAL_S, b"")
+    assert live.wait_for(f"homeassistant/sensor/hems_{KEY}/connection/config", 1, ARRIVAL_S, b"")  # the last one
     assert retained(broker, recorder_factory, "homeassistant/#") == {}  # nothing left for Home Assistant
     assert second.wait_until_empty(ARRIVAL_S)
 
@@ -262,7 +274,7 @@ def test_a_broker_outage_of_30_readings_delivers_all_once_in_order(
     broker.stop()
     for i in range(5, 35):  # 30 readings while the broker is away
         sink.write(reading(i))
-    time.sleep(0.5)
+    assert wait_until(lambda: bool(errors)) and sink.publisher.failures >= 1
     assert sink.pending == 30  # kept, durably
     assert len(errors.matching("not reachable (connection refused)")) == 1  # one line for the outage
     broker.start()  # same port, same persistence file: the consumer's session survives
@@ -302,9 +314,10 @@ def test_close_publishes_what_is_spooled_then_says_offline(
     for i in range(50):
         sink.write(reading(i))
     sink.close()  # returns once everything is delivered, not after 20 s
-    assert state_ids(live) == ids(range(50))
+    assert sink.pending == 0
     availability = "hems/collector/hems-test-0/availability"
-    assert live.wait_for(availability, 1, ARRIVAL_S, b"offline")
+    assert live.wait_for(availability, 1, ARRIVAL_S, b"offline")  # sent after the readings, so they are all here
+    assert state_ids(live) == ids(range(50))
     assert retained(broker, recorder_factory, availability)[availability] == (b"offline", True)
 
 
@@ -382,6 +395,7 @@ def test_the_collector_publishes_its_readings_to_mqtt(
     assert sink.pending == 0  # close() delivered everything before returning
     meter_id = collector.session.network.meter_id  # type: ignore[union-attr]
     key = meter_topic_id(meter_id)
+    assert live.wait_for(f"hems/{key}/state", 3, ARRIVAL_S)
     states = [json.loads(m.payload) for m in live.on(f"hems/{key}/state")]
     assert len(states) == 3 and len({s["reading_id"] for s in states}) == 3
     file_records = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text().splitlines()]

@@ -93,6 +93,8 @@ class _Connection:
 
 
 class MqttPublisher:
+    """The one thread that talks to the broker for an `MqttSink` (see the module docstring)."""
+
     def __init__(self, paho: Any, settings: ConnectionSettings, spool: Spool, board: MqttStateBoard,
                  notify: Callable[[str], None]) -> None:
         self._paho = paho

@@ -149,7 +149,7 @@ def test_the_collector_feeds_the_metrics(make_sink: Callable[..., MetricsSink], 
 
     from hems_desktop.collector import Collector
     from hems_desktop.schedule import IntervalSchedule
-    from hems_desktop.session import SessionConfig
+    from hems_desktop.session import Session, SessionConfig
 
     emulator = make_emulator()
     config = SessionConfig(emulator.port, route_b_id=ROUTE_B_ID, password=PASSWORD, cache_dir=tmp_path / "cache",
@@ -168,7 +168,7 @@ def test_the_collector_feeds_the_metrics(make_sink: Callable[..., MetricsSink], 
         def close(self) -> None:
             pass
 
-    collector = Collector(config, IntervalSchedule(0.5, dt.datetime.now(dt.timezone.utc)),
+    collector = Collector(Session(config), IntervalSchedule(0.5, dt.datetime.now(dt.timezone.utc)),
                           [sink, ScrapeAfterEachReading()], count=3)
     assert collector.run() == 0
     assert [s[("hems_readings_total", ())] for s in scrapes] == [1, 2, 3]

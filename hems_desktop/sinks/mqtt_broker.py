@@ -122,11 +122,9 @@ def meter_topic_id(meter_id: str) -> str:
 
 
 def default_data_folder() -> Path:
-    from platformdirs import user_data_dir
+    from hems_desktop.settings.paths import data_dir
 
-    from hems_desktop.config import APP_NAME
-
-    return Path(user_data_dir(APP_NAME, appauthor=False))
+    return data_dir()
 
 
 def install_client_id(folder: Path | None = None) -> str:

@@ -390,7 +390,8 @@ def test_the_collector_publishes_its_readings_to_mqtt(
                            request_timeout=0.5)
     sink = make_sink(broker.url, grace_seconds=10)
     file_sink = FileSink(tmp_path / "out.jsonl", "json")
-    collector = Collector(Session(config), IntervalSchedule(0.5, dt.datetime.now(dt.timezone.utc)), [sink, file_sink], count=3)
+    collector = Collector(Session(config), IntervalSchedule(0.5, dt.datetime.now(dt.timezone.utc)), [sink, file_sink],
+                          count=3)
     assert collector.run() == 0
     assert sink.pending == 0  # close() delivered everything before returning
     meter_id = collector.session.network.meter_id  # type: ignore[union-attr]

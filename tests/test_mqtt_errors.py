@@ -290,7 +290,8 @@ def test_a_failing_mqtt_output_leaves_the_other_outputs_alone(
     sink = make_sink(f"mqtt://127.0.0.1:{port}", grace_seconds=0, spool_path=tmp_path / "kept.sqlite3")
     file_sink = FileSink(tmp_path / "out.jsonl", "json")
     events: list[str] = []
-    collector = Collector(Session(config), IntervalSchedule(0.5, dt.datetime.now(dt.timezone.utc)), [sink, file_sink], count=3,
+    collector = Collector(Session(config), IntervalSchedule(0.5, dt.datetime.now(dt.timezone.utc)), [sink, file_sink],
+                          count=3,
                           on_event=lambda event: events.append(repr(event)))
     assert collector.run() == 0
     assert sum("ReadingTaken" in e for e in events) == 3

@@ -270,7 +270,7 @@ def test_wrong_password_is_reported_as_rejected(j11: Any, opened: Any) -> None:
     dongle.set_credentials(ROUTE_B_ID, PASSWORD)
     (beacon,) = dongle.scan(6, ROUTE_B_ID[-8:])
     dongle.start_join(Target(beacon.channel, beacon.pan_id, dongle.meter_address(beacon.mac), beacon.mac))
-    assert inbox.event(LinkEventKind.PANA_FAILED).detail == "rejected"
+    assert inbox.event(LinkEventKind.PANA_REJECTED).detail == "rejected"  # the meter refused: the credentials
 
 
 def test_association_is_retried_and_a_meter_out_of_reach_fails_the_join(j11: Any, opened: Any) -> None:

@@ -245,16 +245,17 @@ class J11Dongle:
     def meter_address(self, mac: str) -> str:
         return mac_to_link_local(mac)
 
-    def start_join(self, target: Target) -> None:
+    def start_join(self, target: Target, stop: threading.Event | None = None) -> None:
         try:
             channel = j11_channel(target.channel)
         except ValueError as exc:
             raise CommandRefused(str(exc)) from None
         if self._route_b_active or self._channel != channel:
-            self._set_channel(channel)
+            self._set_channel(channel, stop)
         for attempt in range(1, ASSOCIATION_ATTEMPTS + 1):
             started = self._request(simple_request(Command.START_ROUTE_B), Command.START_ROUTE_B,
-                                    timeout=ASSOCIATION_TIMEOUT_S, tolerate=(ASSOCIATION_FAILED,))  # fmt: skip
+                                    timeout=ASSOCIATION_TIMEOUT_S, stop=stop,
+                                    tolerate=(ASSOCIATION_FAILED,))  # fmt: skip
             if isinstance(started, RouteBStarted):
                 break
             log.info("J11: association with the meter failed (attempt %d of %d)", attempt, ASSOCIATION_ATTEMPTS)
@@ -351,7 +352,8 @@ class J11Dongle:
                 self._emit(LinkEvent(LinkEventKind.PANA_CONNECTED, message.mac))
             else:
                 detail = PANA_FAILURE_DETAIL.get(message.result, f"result {message.result:02X}")
-                self._emit(LinkEvent(LinkEventKind.PANA_FAILED, detail))
+                kind = LinkEventKind.PANA_REJECTED if detail == "rejected" else LinkEventKind.PANA_FAILED
+                self._emit(LinkEvent(kind, detail))
         elif isinstance(message, ConnectionState):
             self.last_rssi_dbm = message.rssi
             if message.lost:

@@ -117,6 +117,16 @@ class SkStackDongle:
                                version.version if version else "")
         return self.info
 
+    def answers(self, timeout: float) -> bool:
+        """Whether a SKSTACK dongle answers one SKVER within `timeout` (for `--dongle auto`)."""
+        try:
+            self.serial.command(dialects.skver(), timeout=timeout)
+        except CommandTimeout:
+            return False
+        except CommandFailed:
+            return True  # FAIL ER09 (a half line was pending): text all the same
+        return True
+
     def _probe(self, stop: threading.Event | None) -> Version | None:
         for attempt in range(3):
             if stop is not None and stop.is_set():
@@ -202,7 +212,7 @@ class SkStackDongle:
         except CommandTimeout:
             return dialects.mac_to_link_local(mac)  # the same rule the dongle applies
 
-    def start_join(self, target: Target) -> None:
+    def start_join(self, target: Target, stop: threading.Event | None = None) -> None:
         self._command(dialects.sksreg("S2", f"{target.channel:02X}"))
         self._command(dialects.sksreg("S3", f"{target.pan_id:04X}"))
         self._pana_answered = False

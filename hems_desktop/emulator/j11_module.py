@@ -275,8 +275,13 @@ class VirtualJ11Module:
         return cfg.password is None or self.password == cfg.password
 
     def _pana_exchange(self) -> None:
-        failed = self.faults.take("join_failures") or not self._credentials_ok()
-        outcome = PanaOutcome.FAILED if failed else PanaOutcome.SUCCESS
+        if self.faults.take("join_failures"):
+            outcome = PanaOutcome.NO_RESPONSE  # a transient failure: the meter's answers were lost on the air
+        elif not self._credentials_ok():
+            outcome = PanaOutcome.FAILED  # the meter answered and refused
+        else:
+            outcome = PanaOutcome.SUCCESS
+        failed = outcome != PanaOutcome.SUCCESS
 
         def done() -> None:
             self.output(PanaResult(outcome, self.meter.config.mac).frame())

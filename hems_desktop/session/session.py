@@ -225,7 +225,7 @@ class Session:
         self.gate.reset()
         while not self._pana.empty():
             self._pana.get_nowait()
-        self._require_dongle().start_join(network.target)
+        self._require_dongle().start_join(network.target, self.stop)
         deadline = time.monotonic() + self.config.join_timeout
         while True:
             if self.stop.is_set():

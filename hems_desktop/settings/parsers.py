@@ -14,15 +14,16 @@ from pathlib import Path
 from typing import Any
 
 from hems_desktop.device.base import CHANNEL_MAX, CHANNEL_MIN
-from hems_desktop.protocol.dialects import PRODUCTS, DialectName, check_password, check_route_b_id
+from hems_desktop.device.catalog import dongle_choices
+from hems_desktop.protocol.dialects import check_password, check_route_b_id
 from hems_desktop.protocol.errors import ProtocolError
 
 OUTPUT_KINDS = ("stdout", "file", "cloud")
 ALL_OUTPUTS = "all"  # the seed's meaning: stdout, file and cloud
 FORMATS = ("json", "yaml", "csv")
 MODES = ("schedule", "interval")
-DEFAULT_DONGLE = "auto"
-DONGLES = (DEFAULT_DONGLE, *(d.value for d in DialectName), *PRODUCTS)
+DEFAULT_DONGLE = "auto"  # device.catalog.AUTO
+DONGLES = dongle_choices()
 # pyserial hands the rate to the OS as a C int; real dongles use 115200. Larger values overflow.
 BAUDRATE_MAX = 4_000_000
 

@@ -411,7 +411,7 @@ def test_password_and_route_b_id_are_in_no_log_line_at_debug_level(
     emulator.meter.config.password = "OTHERPASS999"
     dongle.terminate(2.0)
     dongle.start_join(target)
-    inbox.event(LinkEventKind.PANA_FAILED)
+    inbox.event(LinkEventKind.PANA_REJECTED)  # the meter refused the changed password
     messages = [record.getMessage() for record in caplog.records]
     assert any("0054 PANA auth" in text for text in messages)  # the credentials frame was logged...
     assert all(PASSWORD not in text and ROUTE_B_ID not in text for text in messages)  # ...masked

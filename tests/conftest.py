@@ -13,6 +13,8 @@ from hems_desktop.emulator import Emulator, EmulatorConfig, MeterConfig
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+pytest_plugins = ("mosquitto",)  # the real-broker fixtures: broker, recorder_factory
+
 FAST = 200.0  # emulator delays 200x shorter than the hardware's
 ROUTE_B_ID = "0123456789ABCDEF0123456789ABCDEF"
 PASSWORD = "SECRETPASS12"

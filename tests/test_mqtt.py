@@ -29,7 +29,6 @@ from hems_desktop.sinks.mqtt_broker import install_client_id, meter_topic_id, pa
 if TYPE_CHECKING:
     from mosquitto import Mosquitto, Recorder
 
-pytest_plugins = ("mosquitto",)  # the broker and recorder_factory fixtures
 
 JST = dt.timezone(dt.timedelta(hours=9))
 T0 = dt.datetime(2024, 3, 1, 12, 0, 0, tzinfo=JST)

@@ -28,7 +28,6 @@ from hems_desktop.sinks.mqtt import MqttSink
 if TYPE_CHECKING:
     from mosquitto import Mosquitto, Recorder
 
-pytest_plugins = ("mosquitto",)  # the broker and recorder_factory fixtures
 
 T0 = dt.datetime(2024, 3, 1, 12, 0, 0, tzinfo=dt.timezone(dt.timedelta(hours=9)))
 METER = "FE80:0000:0000:0000:021C:6400:6014:21A3"

@@ -86,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"hems-collector: {exc}", file=sys.stderr)
         return 2
-    setup_logging(settings.debug, [settings.route_b_password or ""])
+    setup_logging(settings.debug, [settings.route_b_password or "", settings.mqtt_password or ""])
     try:
         return run(settings)
     except KeyboardInterrupt:

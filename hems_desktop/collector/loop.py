@@ -96,6 +96,11 @@ class Collector:
     def stop(self) -> None:
         self._stop.set()
 
+    def abandon_outputs(self) -> None:
+        """A second stop: the outputs' exit flush ends at once (the spools keep what is left)."""
+        for sink in self._sinks:
+            sink.abandon()
+
     @property
     def stopping(self) -> bool:
         return self._stop.is_set()

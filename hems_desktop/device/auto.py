@@ -42,8 +42,10 @@ class DetectingDongle:
     """A `Dongle` that finds out, in `identify`, which driver the port needs, then is that driver."""
 
     def __init__(self, port: str, baudrate: int = 115200, *, forced: DongleFamily | None = None,
-                 secrets: Iterable[str] = (), command_timeout: float = 5.0) -> None:
+                 secrets: Iterable[str] = (), command_timeout: float = 5.0,
+                 stop: threading.Event | None = None) -> None:
         self.port_name = port
+        self.stop = stop
         self.baudrate = baudrate
         self.forced = forced
         self.command_timeout = command_timeout
@@ -54,11 +56,11 @@ class DetectingDongle:
     def _make(self, family: DongleFamily) -> Dongle:
         impl: Dongle
         if family is DongleFamily.J11:
-            impl = J11Dongle(self.port_name, self.baudrate, command_timeout=self.command_timeout)
+            impl = J11Dongle(self.port_name, self.baudrate, command_timeout=self.command_timeout, stop=self.stop)
         else:
             dialect = _DIALECTS[family] if self.forced is not None else None
             impl = SkStackDongle(self.port_name, self.baudrate, dialect=dialect, secrets=self._secrets,
-                                 command_timeout=self.command_timeout)
+                                 command_timeout=self.command_timeout, stop=self.stop)
         for secret in self._secrets:
             impl.add_secret(secret)
         impl.add_listener(self._relay)

@@ -103,9 +103,10 @@ class J11Dongle:
 
     def __init__(
         self, port: str, baudrate: int = 115200, *, command_timeout: float = COMMAND_TIMEOUT_S,
-        reset_timeout: float = RESET_TIMEOUT_S,
+        reset_timeout: float = RESET_TIMEOUT_S, stop: threading.Event | None = None,
     ) -> None:  # fmt: skip
         self.port_name = port
+        self.stop = stop  # the owner's stop: every wait without a stop of its own watches this one
         self.command_timeout = command_timeout
         self.reset_timeout = reset_timeout
         self._link = J11Link(port, baudrate, self._on_message, self._on_port_lost)
@@ -145,6 +146,7 @@ class J11Dongle:
     ) -> J11Message:  # fmt: skip
         """A request whose response must be success (or a tolerated result); a busy module is asked again."""
         code = command | RESPONSE_FLAG
+        stop = stop if stop is not None else self.stop
         deadline = time.monotonic() + (self.command_timeout if timeout is None else timeout)
         while True:
             message = self._link.request(frame, code, max(0.05, deadline - time.monotonic()), stop)
@@ -282,7 +284,7 @@ class J11Dongle:
         def ours(message: J11Message) -> bool:
             return not isinstance(message, TransmitResult) or not message.head or message.head == head
 
-        message = self._link.request(frame, Command.TRANSMIT | RESPONSE_FLAG, timeout, accept=ours)
+        message = self._link.request(frame, Command.TRANSMIT | RESPONSE_FLAG, timeout, self.stop, accept=ours)
         if isinstance(message, TransmitResult) and message.sent:
             return SendOutcome.SENT
         log.debug("J11: datagram not sent (%r)", message)
@@ -317,7 +319,7 @@ class J11Dongle:
         self._expect_startup = True
         try:
             self._link.write(simple_request(Command.HARDWARE_RESET))
-            if not wait(self._startup, self.reset_timeout, stop):
+            if not wait(self._startup, self.reset_timeout, stop if stop is not None else self.stop):
                 raise DongleNotResponding(f"the J11 module did not restart within {self.reset_timeout:g} s")
         finally:
             self._expect_startup = False

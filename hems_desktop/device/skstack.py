@@ -70,9 +70,10 @@ class SkStackDongle:
     """One SKSTACK dongle on one port. `dialect` forces a dialect (None: detect it)."""
 
     def __init__(self, port: str, baudrate: int = 115200, *, dialect: Dialect | None = None,
-                 secrets: Iterable[str] = (), command_timeout: float = 5.0) -> None:
+                 secrets: Iterable[str] = (), command_timeout: float = 5.0,
+                 stop: threading.Event | None = None) -> None:
         self.port_name = port
-        self.serial = SkStackPort(port, baudrate, secrets=secrets)
+        self.serial = SkStackPort(port, baudrate, secrets=secrets, stop=stop)
         self.forced = dialect
         self.dialect: Dialect | None = dialect
         self.info: DongleInfo | None = None

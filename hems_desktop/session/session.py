@@ -153,7 +153,8 @@ class Session:
         self._set_state(SessionState.OPENING, self.config.port)
         self.close_port()
         dongle = self._dongle_factory(self.config.port, self.config.baudrate, self.config.dongle,
-                                      secrets=[self.config.password], command_timeout=self.config.command_timeout)
+                                      secrets=[self.config.password], command_timeout=self.config.command_timeout,
+                                      stop=self.stop)
         try:
             dongle.open()
         except (serial.SerialException, OSError, ValueError, OverflowError) as exc:

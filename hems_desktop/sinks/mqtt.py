@@ -186,6 +186,10 @@ class MqttSink:
             log.warning("%d reading(s) were dropped because the MQTT spool was full", self.spool.dropped)
         self.spool.close()
 
+    def abandon(self) -> None:
+        """Stop delivering at once (a second Ctrl-C during the exit's flush); the spool keeps the rest."""
+        self.publisher.stop_now()
+
     # ---- what the collector tells beyond readings ----
 
     def set_session_state(self, state: str, connected: bool | None = None) -> None:

@@ -125,6 +125,12 @@ class MqttPublisher:
     def wake(self) -> None:
         self._wake.set()
 
+    def stop_now(self) -> None:
+        """End the delivery at once; what is spooled stays for the next start."""
+        self._stop_now.set()
+        self._interrupt.set()
+        self._wake.set()
+
     def finish(self, grace_seconds: float) -> None:
         """Deliver what is spooled for up to `grace_seconds`, say offline, disconnect, stop."""
         self._closing.set()

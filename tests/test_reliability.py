@@ -289,3 +289,103 @@ def test_a_full_disk_never_leaves_half_a_yaml_record(tmp_path: Path) -> None:
     assert 0 < written < 100  # the limit was hit
     documents = list(yaml.safe_load_all(path.read_text(encoding="utf-8")))
     assert len(documents) == written and all(d["instant_power"] == 500 for d in documents)
+
+
+# ---------------------------------------------------------------- bad input: one line, exit 2, nothing created
+
+
+def run_cli(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    import os
+
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("B_ROUTE", "SERIAL_", "GCP_"))}
+    environment.update(HOME=str(cwd), XDG_CONFIG_HOME=str(cwd / "config"), XDG_DATA_HOME=str(cwd / "data"),
+                       XDG_CACHE_HOME=str(cwd / "cache"), **(env or {}))
+    return subprocess.run([sys.executable, "-m", "hems_desktop.cli", *args], capture_output=True, text=True,
+                          timeout=60, cwd=cwd, env=environment)
+
+
+def one_clear_line(result: subprocess.CompletedProcess[str], *fragments: str) -> str:
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    # argparse prints its usage block before the one error line: that is not counted
+    lines = [line for line in result.stderr.splitlines()
+             if line.strip() and not line.startswith(("usage:", " "))]
+    assert len(lines) == 1, result.stderr
+    for fragment in fragments:
+        assert fragment in lines[0], lines[0]
+    return lines[0]
+
+
+@pytest.mark.parametrize(("args", "env", "fragments"), [
+    (["--baudrate", str(2**31)], {}, ["baud rate", "too high"]),
+    ([], {"SERIAL_RATE": "1e20"}, ["SERIAL_RATE"]),
+    (["--demo", "--count", "1"], {"B_ROUTE_ID": "0123456789ABCDEF0123456789ABCDE"},
+     ["B_ROUTE_ID", "31 given"]),
+    (["--demo", "--count", "1"], {"B_ROUTE_PASSWORD": "short"}, ["B_ROUTE_PASSWORD", "5 given"]),
+    (["--output", "file,mqtt", "--demo", "--count", "1"], {}, ["--mqtt-url"]),
+])
+def test_bad_values_are_one_line_and_exit_2(tmp_path: Path, args: list[str], env: dict[str, str],
+                                            fragments: list[str]) -> None:
+    one_clear_line(run_cli(*args, cwd=tmp_path, env=env), *fragments)
+    assert not (tmp_path / "hems_data.dat").exists()  # nothing created
+
+
+def test_settings_files_that_used_to_crash(tmp_path: Path) -> None:
+    bom = tmp_path / "bom.json"
+    bom.write_bytes(b"\xef\xbb\xbf" + b'{"version": 1, "topic": "t"}')
+    from hems_desktop.settings import load_settings_file
+
+    assert load_settings_file(bom) == {"topic": "t"}  # Notepad's BOM is fine
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 200_000 + "]" * 200_000, encoding="utf-8")
+    one_clear_line(run_cli("--settings", str(deep), cwd=tmp_path), "nested too deeply")
+    baud = tmp_path / "baud.json"
+    baud.write_text('{"version": 1, "baudrate": 2147483648}', encoding="utf-8")
+    one_clear_line(run_cli("--settings", str(baud), cwd=tmp_path), "baudrate", "too high")
+
+
+def test_export_refuses_what_it_cannot_do(tmp_path: Path) -> None:
+    history = tmp_path / "h.sqlite3"
+    store = HistoryStore(history)
+    now = dt.datetime.now().astimezone()
+    store.add_readings([Reading(now - dt.timedelta(minutes=i), 1.0, 100, 1.0, 1.0, meter_id="M1") for i in range(5)])
+    store.close()
+    one_clear_line(run_cli("export", "--history", str(history), "-o", str(tmp_path / "missing" / "x.csv"),
+                           cwd=tmp_path), "cannot write", "folder does not exist")
+    one_clear_line(run_cli("export", "--history", str(history), "--from", "2026-12-02", "--to", "2026-11-01",
+                           cwd=tmp_path), "not before")
+    one_clear_line(run_cli("export", "--history", str(history), "--meter", "NOPE", cwd=tmp_path), "NOPE", "M1")
+    today = now.date().isoformat()
+    done = run_cli("export", "--history", str(history), "--from", today, "--to", today, cwd=tmp_path)
+    assert done.returncode == 0 and len(done.stdout.splitlines()) == 6  # --to DATE includes that day
+
+
+def test_a_missing_extra_is_found_before_any_file_is_created(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Mocked, and why: google-cloud-pubsub is installed here (the tests use it); this plays a machine without it.
+    import hems_desktop.sinks as sinks
+    from hems_desktop.app import RunSetupError, prepare_run
+    from hems_desktop.settings import resolve_settings
+
+    monkeypatch.setattr(sinks, "_installed", lambda module: module != "google.cloud.pubsub_v1")
+    settings = resolve_settings({"output": "all", "demo": True, "file": tmp_path / "hems_data.dat"}, {})
+    with pytest.raises(RunSetupError, match=r"pip install 'hems-desktop\[cloud\]'"):
+        prepare_run(settings)
+    assert not (tmp_path / "hems_data.dat").exists()
+
+
+def test_debug_shows_the_route_b_id_only_masked(tmp_path: Path) -> None:
+    route_b_id = "0123456789ABCDEF0123456789ABWXYZ"
+    done = run_cli("--demo", "--debug", "--count", "1", cwd=tmp_path,
+                   env={"B_ROUTE_ID": route_b_id, "B_ROUTE_PASSWORD": "SECRETPASS12"})
+    assert done.returncode == 0, done.stderr
+    assert "SKSETRBID" in done.stderr  # the command is in the debug log...
+    assert route_b_id not in done.stderr and "SECRETPASS12" not in done.stderr  # ...masked
+    assert "*" * 28 + "WXYZ" in done.stderr  # the last 4 tell two IDs apart
+
+
+def test_interval_without_interval_mode_is_explained(tmp_path: Path) -> None:
+    done = run_cli("--interval", "60", "--port", str(tmp_path / "none"), cwd=tmp_path,
+                   env={"B_ROUTE_ID": ROUTE_B_ID, "B_ROUTE_PASSWORD": PASSWORD})
+    assert "only with --mode interval" in done.stderr and "--mode interval" in done.stderr
+    demo = run_cli("--demo", "--interval", "1", "--count", "2", cwd=tmp_path)
+    assert demo.returncode == 0 and "only with --mode interval" not in demo.stderr  # the demo takes it as asked

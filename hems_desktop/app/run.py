@@ -86,8 +86,10 @@ def prepare_run(
         _close(endpoint, history)
         raise
     mode, interval = settings.mode, settings.interval
-    if settings.demo and all(settings.origin.get(k, "default") == "default" for k in ("mode", "schedule", "interval")):
-        mode, interval = "interval", DEMO_INTERVAL_S  # a demo should show data now, not in 5 minutes
+    if settings.demo and all(settings.origin.get(k, "default") == "default" for k in ("mode", "schedule")):
+        # A demo should show data now, not in 5 minutes: every 10 s, or the --interval given.
+        mode = "interval"
+        interval = interval if settings.origin.get("interval", "default") != "default" else DEMO_INTERVAL_S
     schedule = build_schedule(mode, settings.schedule, interval, local_now())
     events.sinks = sinks
     collector = Collector(endpoint.session(), schedule, sinks, count=settings.count, history=history,

@@ -97,6 +97,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"hems-collector: {exc}", file=sys.stderr)
         return 2
     setup_logging(settings.debug, [settings.route_b_password or "", settings.mqtt_password or ""])
+    if settings.origin.get("interval") not in (None, "default") and settings.mode != "interval" and not (
+            settings.demo and settings.origin.get("mode") == "default"):
+        log.warning("--interval is used only with --mode interval; readings follow the cron schedule '%s' "
+                    "(add --mode interval to read every %d s)", settings.schedule, settings.interval)
     try:
         return run(settings)
     except KeyboardInterrupt:

@@ -155,7 +155,7 @@ class Collector:
             return True
         except (HemsError, EchonetError) as exc:  # timeouts, lost session, silent dongle...
             self._emit(SlotMissed(slot, message_of(exc)))
-            log.warning("reading for %s could not be taken: %s", slot.strftime("%H:%M:%S"), exc)
+            log.debug("reading for %s could not be taken: %s", slot.strftime("%H:%M:%S"), exc)  # the event says it
             return False
         self.readings_taken += 1
         for sink in self._sinks:

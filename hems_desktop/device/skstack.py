@@ -173,6 +173,7 @@ class SkStackDongle:
 
     def set_credentials(self, route_b_id: str, password: str) -> None:
         self.serial.add_secret(password)
+        self.serial.add_identifier(route_b_id)
         self._command(dialects.sksetpwd(password), describe=f"SKSETPWD {len(password):X} ********")
         self._command(dialects.sksetrbid(route_b_id))
 

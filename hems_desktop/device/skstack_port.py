@@ -81,9 +81,14 @@ class _PendingCommand:
         self.echo_seen = not echo_expected
 
 
-def redact(text: str, secrets: Iterable[str]) -> str:
-    """Replace every secret (and the argument of any SKSETPWD) in a log line."""
-    return redaction.redact(_SETPWD.sub(r"\g<1>" + redaction.REDACTED, text), secrets)
+def redact(text: str, secrets: Iterable[str], identifiers: Iterable[str] = ()) -> str:
+    """Replace every secret (and the argument of any SKSETPWD) in a log line; identifiers (the
+    B-route ID) keep their last 4 characters, enough to tell two apart."""
+    text = redaction.redact(_SETPWD.sub(r"\g<1>" + redaction.REDACTED, text), secrets)
+    for identifier in identifiers:
+        if identifier:
+            text = text.replace(identifier, redaction.mask_id(identifier))
+    return text
 
 
 def _describe(data: bytes) -> str:
@@ -104,6 +109,7 @@ class SkStackPort:
         self.stop = stop  # the owner's stop: a command waiting for its answer gives up when it is set
         self.baudrate = baudrate
         self._secrets = [s for s in secrets if s]
+        self._identifiers: list[str] = []
         self._serial: serial.SerialBase | None = None
         self._parser = SkStackStreamParser()
         self._reader: threading.Thread | None = None
@@ -155,6 +161,11 @@ class SkStackPort:
         if secret and secret not in self._secrets:
             self._secrets.append(secret)
 
+    def add_identifier(self, value: str) -> None:
+        """A value logged only masked (all but its last 4 characters): the B-route ID."""
+        if value and value not in self._identifiers:
+            self._identifiers.append(value)
+
     def add_listener(self, listener: Listener) -> None:
         self._listeners.append(listener)
 
@@ -171,7 +182,7 @@ class SkStackPort:
         if self._serial is None or self.closed_reason is not None:
             raise PortLost(self.closed_reason or "port is not open")
         if log.isEnabledFor(logging.DEBUG):
-            log.debug(">> %s", redact(describe or _describe(data), self._secrets))
+            log.debug(">> %s", redact(describe or _describe(data), self._secrets, self._identifiers))
         try:
             with self._write_lock:
                 self._serial.write(data)
@@ -277,7 +288,7 @@ class SkStackPort:
     def _dispatch(self, messages: list[SkMessage]) -> None:
         for message in messages:
             if log.isEnabledFor(logging.DEBUG):
-                log.debug("<< %s", redact(_format_message(message), self._secrets))
+                log.debug("<< %s", redact(_format_message(message), self._secrets, self._identifiers))
             pending = self._pending
             if isinstance(message, ASYNC_TYPES):
                 if pending is not None and not pending.done.is_set():

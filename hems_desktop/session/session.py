@@ -159,7 +159,6 @@ class Session:
             dongle.open()
         except (serial.SerialException, OSError, ValueError, OverflowError) as exc:
             raise PortUnavailable(describe_port_error(self.config.port, exc)) from None
-        dongle.add_secret(self.config.route_b_id)
         dongle.add_listener(self._on_message)
         self.dongle = dongle
         self.gate.reset()

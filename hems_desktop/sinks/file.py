@@ -49,7 +49,10 @@ class FileSink:
         return f"FileSink({str(self.path)!r}, {self.format.name!r})"
 
     def _error(self, what: str, exc: OSError) -> SinkError:
-        return SinkError(f"cannot {what} {self.path}: {describe_os_error(exc)}", self.name)
+        reason = describe_os_error(exc)
+        if exc.errno == errno.ENOENT and self.path.parent.is_dir():
+            reason = "no file can be created in that folder"  # e.g. /proc: the folder is there
+        return SinkError(f"cannot {what} {self.path}: {reason}", self.name)
 
     def _open(self) -> int:
         try:

@@ -56,6 +56,16 @@ CREATE TABLE IF NOT EXISTS pending (
     ordering_key TEXT NOT NULL,
     enqueued_at REAL NOT NULL,
     attempts INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS quarantine (
+    id INTEGER PRIMARY KEY,
+    reading_id BLOB,
+    data BLOB,
+    attributes BLOB,
+    ordering_key BLOB,
+    enqueued_at REAL,
+    reason TEXT NOT NULL,
+    quarantined_at REAL NOT NULL
 )
 """
 
@@ -100,6 +110,7 @@ class Spool:
         self.max_messages = max_messages
         self.label = label
         self.dropped = 0  # messages pushed out by the bound since this spool was opened
+        self.quarantined = 0  # rows that could not be decoded, moved aside since this spool was opened
         self._on_warning = on_warning
         self._lock = threading.Lock()
         self._warned_high = False
@@ -115,7 +126,7 @@ class Spool:
         try:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=FULL")
-            self._db.execute(_SCHEMA)
+            self._db.executescript(_SCHEMA)
             self._count: int = self._db.execute("SELECT COUNT(*) FROM pending").fetchone()[0]
         except sqlite3.Error as exc:
             self._db.close()
@@ -155,7 +166,8 @@ class Spool:
                     )
                     self._db.execute("COMMIT")
                 except BaseException:
-                    self._db.execute("ROLLBACK")
+                    if self._db.in_transaction:
+                        self._db.execute("ROLLBACK")
                     raise
             except sqlite3.Error as exc:
                 raise SpoolError(f"cannot write to the spool {self.path}: {exc}") from None
@@ -173,19 +185,56 @@ class Spool:
         """The oldest `limit` messages with an id above `after_id`, oldest first.
 
         `after_id` lets a publisher that keeps several messages in flight fetch the next ones
-        without re-reading those it already sent.
+        without re-reading those it already sent. A row that cannot be decoded (damaged text or
+        JSON) is moved to the `quarantine` table, counted and warned about once, so it never
+        stops the rows behind it.
         """
         with self._lock:
             if self._closed:
                 return []
             try:
                 rows = self._db.execute(
-                    "SELECT id, reading_id, data, attributes, ordering_key, enqueued_at, attempts "
+                    "SELECT id, CAST(reading_id AS BLOB), data, CAST(attributes AS BLOB), "
+                    "CAST(ordering_key AS BLOB), enqueued_at, attempts "
                     "FROM pending WHERE id > ? ORDER BY id LIMIT ?", (after_id, limit)).fetchall()
             except sqlite3.Error as exc:
                 raise SpoolError(f"cannot read the spool {self.path}: {exc}") from None
-        return [SpooledMessage(row[0], row[1], bytes(row[2]), json.loads(row[3]), row[4], row[5], row[6])
-                for row in rows]
+            messages: list[SpooledMessage] = []
+            for row in rows:
+                try:
+                    attributes = json.loads(bytes(row[3]).decode("utf-8"))
+                    if not isinstance(attributes, dict) or not all(
+                            isinstance(k, str) and isinstance(v, str) for k, v in attributes.items()):
+                        raise ValueError("the attributes are not a map of strings")
+                    messages.append(SpooledMessage(row[0], bytes(row[1]).decode("utf-8"), bytes(row[2]), attributes,
+                                                   bytes(row[4]).decode("utf-8"), row[5], row[6]))
+                except (ValueError, TypeError) as exc:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
+                    self._quarantine(row[0], str(exc))
+        self._emit_warnings()
+        return messages
+
+    def _quarantine(self, row_id: int, reason: str) -> None:
+        """Move one undecodable row aside (under the lock)."""
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                self._db.execute(
+                    "INSERT OR REPLACE INTO quarantine SELECT id, CAST(reading_id AS BLOB), data, "
+                    "CAST(attributes AS BLOB), CAST(ordering_key AS BLOB), enqueued_at, ?, ? FROM pending WHERE id = ?",
+                    (reason[:200], time.time(), row_id))
+                removed = self._db.execute("DELETE FROM pending WHERE id = ?", (row_id,)).rowcount
+                self._db.execute("COMMIT")
+            except BaseException:
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
+                raise
+        except sqlite3.Error as exc:
+            raise SpoolError(f"cannot update the spool {self.path}: {exc}") from None
+        self._count -= removed
+        self.quarantined += 1
+        if self.quarantined == 1:
+            self._warn(f"a damaged message in the {self.label} spool {self.path} was set aside (table quarantine) "
+                       "so the ones behind it can go out")
 
     def delete(self, ids: list[int]) -> int:
         """Remove acknowledged messages (one transaction). Returns how many were still there."""
@@ -200,7 +249,8 @@ class Spool:
                     removed = self._db.executemany("DELETE FROM pending WHERE id = ?", [(i,) for i in ids]).rowcount
                     self._db.execute("COMMIT")
                 except BaseException:
-                    self._db.execute("ROLLBACK")
+                    if self._db.in_transaction:
+                        self._db.execute("ROLLBACK")
                     raise
             except sqlite3.Error as exc:
                 raise SpoolError(f"cannot update the spool {self.path}: {exc}") from None

@@ -389,3 +389,24 @@ def test_interval_without_interval_mode_is_explained(tmp_path: Path) -> None:
     assert "only with --mode interval" in done.stderr and "--mode interval" in done.stderr
     demo = run_cli("--demo", "--interval", "1", "--count", "2", cwd=tmp_path)
     assert demo.returncode == 0 and "only with --mode interval" not in demo.stderr  # the demo takes it as asked
+
+
+# ---------------------------------------------------------------- the module's own re-authentication
+
+
+def test_requests_wait_out_the_periodic_reauthentication_instead_of_colliding(e2e_config: Any) -> None:
+    from hems_desktop.emulator import Emulator, EmulatorConfig
+
+    # S16 = 300 hardware seconds at speed 100: the module re-authenticates every 2.4 s by itself.
+    config = EmulatorConfig(speed=100.0, periodic_reauth=True, session_lifetime_s=300)
+    with Emulator(config) as emu:
+        events = Events()
+        session = Session(e2e_config(emu, request_timeout=1.0))
+        collector = Collector(session, IntervalSchedule(0.1, dt.datetime.now().astimezone()), [],
+                              on_event=events.append, count=60)
+        assert collector.run() == 0
+        assert emu.dongle.stats.get("periodic_reauth", 0) >= 2
+        assert session.gate.reauth_period == pytest.approx(2.4)  # learned from S16
+        assert session.gate.windows_waited >= 1
+        assert emu.dongle.stats.get("sent_during_reauth", 0) == 0  # no send collided with it
+        assert not events.of(SlotMissed) and len(events.of(ReadingTaken)) == 60

@@ -227,7 +227,7 @@ class Collector:
         if self.maintenance is not None:
             self.maintenance.connected()
         self._emit(Connected(ConnectionInfo(self.session.config.port, self.session.info, self.session.network,
-                                            time.time())))
+                                            time.time(), reauth_period_s=self.session.gate.reauth_period)))
         return True
 
     def _pause(self, pause: Pause) -> None:

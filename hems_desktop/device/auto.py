@@ -137,6 +137,9 @@ class DetectingDongle:
     def send(self, ip: str, port: int, data: bytes, timeout: float) -> SendOutcome:
         return self.impl.send(ip, port, data, timeout)
 
+    def session_lifetime(self) -> float | None:
+        return self.impl.session_lifetime()
+
     def terminate(self, timeout: float) -> None:
         self.impl.terminate(timeout)
 

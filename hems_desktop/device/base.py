@@ -208,6 +208,11 @@ class Dongle(Protocol):
         """
         ...
 
+    def session_lifetime(self) -> float | None:
+        """The PANA session lifetime in seconds, when the module tells it (SKSTACK register S16);
+        modules re-authenticate by themselves at 80 % of it. None: not known."""
+        ...
+
     def terminate(self, timeout: float) -> None:
         """End the PANA session (SKTERM; J11 terminate PANA and route-B); waits up to `timeout`
         for the confirmation. Never raises for "no session"."""

@@ -271,6 +271,9 @@ class J11Dongle:
         self._request(open_udp_port_request(ECHONET_PORT), Command.OPEN_UDP_PORT, tolerate=(PORT_ALREADY_OPEN,))
         self._request(simple_request(Command.START_PANA), Command.START_PANA)
 
+    def session_lifetime(self) -> float | None:
+        return None  # no J11 source names the lifetime; the session learns the period from PANA results
+
     def start_reauthentication(self) -> None:
         self._request(simple_request(Command.REDO_PANA), Command.REDO_PANA)
 

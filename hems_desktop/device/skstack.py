@@ -39,6 +39,7 @@ from hems_desktop.protocol.skstack import (
     Info,
     Ok,
     PanDescriptor,
+    RegisterValue,
     SkMessage,
     Version,
 )
@@ -236,6 +237,18 @@ class SkStackDongle:
             return SendOutcome.NOT_SENT
         results = [m.param for m in lines if isinstance(m, Event) and m.number == EventNumber.UDP_SENT]
         return SendOutcome.NOT_SENT if results and results[-1] == 1 else SendOutcome.SENT
+
+    def session_lifetime(self) -> float | None:
+        """Register S16 (seconds, hex): BP35A1-class modules re-authenticate at 80 % of it."""
+        try:
+            lines = self.serial.command(dialects.sksreg("S16"), timeout=self.command_timeout)
+        except (CommandFailed, CommandTimeout):
+            return None
+        value = next((m.value for m in lines if isinstance(m, RegisterValue)), None)
+        try:
+            return float(int(value, 16)) if value else None
+        except ValueError:
+            return None
 
     def terminate(self, timeout: float) -> None:
         """SKTERM, then wait for EVENT 27/28; FAIL ER10 means there was no session."""

@@ -61,8 +61,16 @@ class VirtualDongle:
         hex_payload: bool | None = None,
         faults: Faults | None = None,
         seed: int = 1,
+        periodic_reauth: bool = False,
+        session_lifetime_s: int = 900,
     ) -> None:
         self.profile = profile
+        # Like BP35A1-class modules: re-authenticate by themselves at 80 % of the PANA session
+        # lifetime (register S16, 900 s by default), an EVENT 25 at the end; sends meanwhile fail.
+        self.periodic_reauth = periodic_reauth
+        self.session_lifetime_s = session_lifetime_s
+        self.reauthenticating = False
+        self._auth_generation = 0
         self.meter = meter
         self.output = output
         self._schedule = schedule
@@ -88,7 +96,8 @@ class VirtualDongle:
 
     def reset(self) -> None:
         self._epoch += 1
-        self.registers: dict[str, str] = {"S02": "21", "S03": "FFFF", "SFE": "1", "S16": "00000384"}
+        self.registers: dict[str, str] = {"S02": "21", "S03": "FFFF", "SFE": "1",
+                                          "S16": f"{self.session_lifetime_s:08X}"}
         if self.profile.dual_stack:
             self.registers["SA2"] = "0"
         self.password: str | None = None
@@ -294,6 +303,8 @@ class VirtualDongle:
             value = self.registers.get(reg, "0")
             if reg == "SFB":
                 value = "1" if self.tx_limited else "0"
+            if reg == "S16":  # seconds on the emulator's clock (hardware times are divided by speed)
+                value = f"{max(1, round(int(value, 16) / self.speed)):08X}"
             self._send_line(f"ESREG {value}")
             return "OK"
         value = args[1].upper()
@@ -457,8 +468,21 @@ class VirtualDongle:
 
     def _joined(self) -> None:
         self.joined = True
+        self.reauthenticating = False
         self._event(0x25, self.meter_ip)
         self.node.joined()
+        self._auth_generation += 1
+        if self.periodic_reauth:
+            generation = self._auth_generation
+            lifetime = int(self.registers.get("S16", "384"), 16)
+            self._after(0.8 * lifetime, lambda: self._reauthenticate_by_itself(generation))
+
+    def _reauthenticate_by_itself(self, generation: int) -> None:
+        if not self.joined or generation != self._auth_generation:
+            return  # the session ended or was renewed meanwhile
+        self._count("periodic_reauth")
+        self.reauthenticating = True
+        self._pana_exchange(self.meter_ip, rejoin=True)
 
     def _cmd_skrejoin(self, args: list[str]) -> str | None:
         if not self.joined:
@@ -468,6 +492,7 @@ class VirtualDongle:
         return None
 
     def _cmd_skterm(self, args: list[str]) -> str | None:
+        self._auth_generation += 1
         if not self.joined:
             return "FAIL ER10"
         self._send_line("OK")
@@ -515,7 +540,9 @@ class VirtualDongle:
             return
         if not self.echo:
             self._send_line("")  # echo off: a bare CRLF precedes the result
-        delivered = self.joined and not self.tx_limited and dest == self.meter_ip
+        if self.reauthenticating:
+            self._count("sent_during_reauth")  # the collision the session should avoid
+        delivered = self.joined and not self.tx_limited and not self.reauthenticating and dest == self.meter_ip
         if self.faults.take("send_failures"):
             delivered = False
         self._event(0x21, dest, 0x00 if delivered else 0x01)

@@ -79,6 +79,8 @@ class EmulatorConfig:
     tcp: tuple[str, int] | None = None  # serve on loopback TCP instead of a pty (chosen by itself without a pty)
     meter: MeterConfig = field(default_factory=MeterConfig)
     seed: int = 1
+    periodic_reauth: bool = False  # SKSTACK: re-authenticate by itself at 80 % of S16 (the CLI turns it on)
+    session_lifetime_s: int = 900  # S16, hardware seconds
 
 
 class _Link:
@@ -232,6 +234,7 @@ class Emulator:
         return VirtualDongle(
             PROFILES[config.dialect], self.meter, output=self._write, schedule=self.schedule, clock=self.clock,
             speed=config.speed, hex_payload=config.hex_payload, faults=self.faults, seed=config.seed,
+            periodic_reauth=config.periodic_reauth, session_lifetime_s=config.session_lifetime_s,
         )  # fmt: skip
 
     # ---- public ----

@@ -198,6 +198,13 @@ class Session:
         self._rejections = 0
         self.cache.save(self.dongle_mac, self.config.route_b_id, network)
         try:
+            self.gate.set_lifetime(dongle.session_lifetime())
+        except PortLost as exc:
+            raise DongleGone(f"dongle disconnected: {exc}") from None
+        if self.gate.next_reauth is not None and log.isEnabledFor(logging.DEBUG):
+            log.debug("the module re-authenticates by itself every %.0f s; next in %.0f s",
+                      self.gate.reauth_period, self.gate.next_reauth - time.monotonic())
+        try:
             self.constants = read_constants(self.get_properties)
         except RequestTimeout as exc:
             # Joined all the same: ensure_constants() asks again before the next reading.

@@ -112,7 +112,7 @@ def phases(quick: bool) -> list[Phase]:
         return arm
 
     single = [
-        Phase("drop-response", lambda e: counter(e, "drop_responses", 3)(e), unit),
+        Phase("drop-response", lambda e: counter(e, "drop_responses", 3)(e), unit, outage_s=3.5),
         Phase("delay-response", lambda e: counter(e, "delayed_responses", 3)(e), unit),
         Phase("stale-response", lambda e: counter(e, "stale_responses", 5)(e), unit),
         Phase("garbage", lambda e: counter(e, "garbage_lines", 10)(e), unit),
@@ -122,7 +122,7 @@ def phases(quick: bool) -> list[Phase]:
         Phase("join-fail", reconnecting("join_failures", 1), unit, outage_s=2.0),
         Phase("no-beacon", reconnecting("no_beacon_scans", 1), unit, outage_s=2.0),
         Phase("session-expire", lambda e: e.expire_session(True), unit, outage_s=1.0),
-        Phase("reauth-fail", lambda e: e.expire_session(False), unit, outage_s=3.0),
+        Phase("reauth-fail", lambda e: e.expire_session(False), unit, outage_s=5.5),
         Phase("session-end", lambda e: e.end_session(), unit, outage_s=2.0),
         Phase("tx-limit", lambda e: e.set_tx_limit(3.0 * SPEED), unit, outage_s=3.5),
         Phase("unplug", lambda e: e.unplug(3.0), unit, outage_s=5.0),

@@ -410,3 +410,21 @@ def test_requests_wait_out_the_periodic_reauthentication_instead_of_colliding(e2
         assert session.gate.windows_waited >= 1
         assert emu.dongle.stats.get("sent_during_reauth", 0) == 0  # no send collided with it
         assert not events.of(SlotMissed) and len(events.of(ReadingTaken)) == 60
+
+
+def test_slots_of_an_outage_the_run_ends_in_are_still_reported(make_emulator: Any, e2e_config: Any) -> None:
+    emu = make_emulator("bp35a1", E2E_SPEED)
+    events = Events()
+    collector = Collector(Session(e2e_config(emu)), IntervalSchedule(0.05, dt.datetime.now().astimezone()), [],
+                          on_event=events.append, reopen_interval_s=0.1)
+    thread, _ = run_in_thread(collector)
+    wait_for(lambda: len(events.of(ReadingTaken)) >= 2)
+    emu.unplug(30.0)  # gone for longer than the run lasts
+    time.sleep(1.0)  # about 20 slots pass while the dongle is away
+    stop_and_time(collector, thread)
+    missed = events.of(SlotMissed)
+    # The first 3 are reported one by one, then one summary counts them all: "(N slots missed in all)".
+    summaries = [int(e.reason.split("(")[-1].split()[0].rstrip("+")) for e in missed if "missed in all" in e.reason]
+    total = max(summaries) if summaries else len(missed)
+    assert missed and any("not reachable" in e.reason for e in missed)
+    assert total >= 15  # every slot of the outage is read or said to be missed, also at the end

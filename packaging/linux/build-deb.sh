@@ -20,6 +20,8 @@ BUNDLE="$OUT/pyinstaller/hems-desktop"
 find "$BUNDLE" -type f \( -name '*.so' -o -name '*.so.*' \) -not -path '*/numpy.libs/*' \
   -exec strip --strip-unneeded {} + 2>/dev/null || true
 strip --strip-unneeded "$BUNDLE/hems-desktop" 2>/dev/null || true
+# Symlinks PyInstaller made to libraries the spec pruned point nowhere.
+find "$BUNDLE" -xtype l -print -delete | sed 's|^|removed dangling symlink |'
 # One launcher, two names: launcher.py runs the collector when called as hems-collector.
 ln -sfn hems-desktop "$BUNDLE/hems-collector"
 

@@ -3,7 +3,7 @@
 # programs there (collector on the demo meter, desktop self-test offscreen, no Wayland-plugin warning under
 # Xvfb), then `apt-get install` it into a minimal Debian root (test-in-debian-root.sh; needs root or
 # passwordless sudo) and run it again. Prints sizes, build and start-up times; checks the size goals.
-# Usage: packaging/linux/smoke-test.sh        PYTHON=python  DEBIAN_SUITES="bookworm trixie"
+# Usage: packaging/linux/smoke-test.sh        PYTHON=python  DEBIAN_SUITES="bookworm trixie"  DEB_OUT=DIR (keep the .deb)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 WORK=$(mktemp -d /tmp/hems-package.XXXXXX)
@@ -89,4 +89,5 @@ echo "screenshots:            $(ls "$SHOTS" | tr '\n' ' ')in $SHOTS"
 awk "BEGIN { exit !($DEB_MB <= $DEB_GOAL_MB) }" || { echo "the .deb is larger than $DEB_GOAL_MB MB" >&2; exit 1; }
 awk "BEGIN { exit !($UNPACKED_MB <= $UNPACKED_LIMIT_MB) }" \
   || { echo "unpacked size grew past $UNPACKED_LIMIT_MB MB" >&2; exit 1; }
+if [ -n "${DEB_OUT:-}" ]; then cp "$DEB" "$DEB_OUT/"; fi
 rm -rf "$WORK"

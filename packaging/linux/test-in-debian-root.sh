@@ -27,7 +27,10 @@ t0=$(date +%s)
 if [ -n "${ROOTFS_CACHE:-}" ] && [ -f "$ROOTFS_CACHE" ]; then
   mkdir -p "$R" && tar -C "$R" -xf "$ROOTFS_CACHE"
 else
-  debootstrap --variant=minbase "$SUITE" "$R" "$MIRROR" >"$WORK/debootstrap.log" 2>&1 \
+  # An older debootstrap has no script for a newer suite; Debian's suites all use the sid one.
+  SCRIPT=()
+  [ -e "/usr/share/debootstrap/scripts/$SUITE" ] || SCRIPT=(/usr/share/debootstrap/scripts/sid)
+  debootstrap --variant=minbase "$SUITE" "$R" "$MIRROR" "${SCRIPT[@]}" >"$WORK/debootstrap.log" 2>&1 \
     || { tail -20 "$WORK/debootstrap.log" >&2; exit 1; }
   [ -n "${ROOTFS_CACHE:-}" ] && tar -C "$R" -cf "$ROOTFS_CACHE" .
 fi
@@ -67,7 +70,7 @@ echo "== collector service files"
 [ -f "$R/usr/lib/systemd/system/hems-collector.service" ]
 [ ! -e "$R/etc/systemd/system/multi-user.target.wants/hems-collector.service" ]  # disabled by default
 echo "collector.env 0600 root; hems-collector.service installed, not enabled"
-grep -q "Qt Company" "$R/usr/share/doc/hems-desktop/THIRD-PARTY-NOTICES.txt"
+in_root grep -q "Qt Company" /usr/share/doc/hems-desktop/THIRD-PARTY-NOTICES.txt
 
 installed_kb=$(in_root dpkg-query -W -f='${Installed-Size}' hems-desktop)
 in_root env DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq hems-desktop >/dev/null

@@ -66,6 +66,9 @@ if [ "$(id -u)" = 0 ] || [ "${ROOT_TEST[0]}" = sudo ]; then
     for suite in ${DEBIAN_SUITES:-bookworm}; do
       "${ROOT_TEST[@]}" "$DEB" "$suite"
     done
+  elif [ "${CI:-}" = true ]; then
+    echo "debootstrap is missing: CI must install the .deb into a minimal Debian root" >&2
+    exit 1
   else
     echo "== minimal Debian root: skipped (install debootstrap)"
   fi

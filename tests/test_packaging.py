@@ -239,7 +239,7 @@ def test_hdiutil_is_retried_on_resource_busy_only(tmp_path: Path) -> None:
 
 def test_build_sh_retries_hdiutil_and_staples_app_and_dmg() -> None:
     build = (PACKAGING / "macos" / "build.sh").read_text()
-    assert "retry_on_busy 5 hdiutil create" in build
+    assert "retry_on_busy 6 hdiutil create" in build
     assert build.index('xcrun stapler staple "$APP"') < build.index("hdiutil create") < build.index(
         'xcrun stapler staple "$DMG"')
 

@@ -95,7 +95,7 @@ rm -f "$DMG"
 STAGE=$(mktemp -d)
 ditto "$APP" "$STAGE/HEMS Desktop.app"   # ditto keeps symlinks, permissions, extended attributes, the ticket
 ln -s /Applications "$STAGE/Applications"
-retry_on_busy 5 hdiutil create -volname "HEMS Desktop" -srcfolder "$STAGE" -ov -format UDZO "$DMG"
+retry_on_busy 6 hdiutil create -volname "HEMS Desktop" -srcfolder "$STAGE" -ov -format UDZO "$DMG"
 rm -rf "$STAGE"
 retry_on_busy 3 hdiutil verify "$DMG"
 

@@ -21,6 +21,7 @@ if (-not (Test-Path "$App\THIRD-PARTY-NOTICES.txt")) { throw "no THIRD-PARTY-NOT
 if ($LASTEXITCODE -ne 0) { throw "installed hems-collector --version failed" }
 $Readings = & "$App\hems-collector.exe" --demo --count 2 --output stdout --mode interval -i 1
 if ($LASTEXITCODE -ne 0) { throw "installed hems-collector --demo failed" }
+if (@($Readings | Select-String -Pattern '"instant_power"').Count -ne 2) { throw "installed hems-collector --demo: not 2 readings" }
 if (-not (Get-ItemProperty -Path $RunKey -Name "HEMS Desktop" -ErrorAction SilentlyContinue)) { throw "no Run value" }
 
 # An upgrade must not leave an older version's files behind ([InstallDelete] of _internal).

@@ -94,12 +94,21 @@ def requirement_closure(requirement: str = "hems-desktop[gui,cloud]") -> list[me
     return sorted(seen.values(), key=lambda d: canonical(d.metadata["Name"]))
 
 
+def meta_field(dist: metadata.Distribution, name: str) -> str | None:
+    """A metadata field or None: the stdlib returns None for a missing one, importlib_metadata raises KeyError."""
+    try:
+        value = dist.metadata[name]
+    except KeyError:
+        return None
+    return None if value is None else str(value)
+
+
 def license_name(dist: metadata.Distribution) -> str:
     meta = dist.metadata
-    expression = meta["License-Expression"]
+    expression = meta_field(dist, "License-Expression")
     if expression:
-        return str(expression)
-    text = (meta["License"] or "").strip()
+        return expression
+    text = (meta_field(dist, "License") or "").strip()
     if text and "\n" not in text and len(text) <= 120 and text.upper() != "UNKNOWN":
         return text
     classifiers = [c.split("::")[-1].strip() for c in meta.get_all("Classifier") or ()

@@ -617,8 +617,9 @@ def test_workflow_yaml_parses() -> None:
     yaml = pytest.importorskip("yaml")
     workflow = yaml.safe_load(WORKFLOW.read_text())
     jobs = workflow["jobs"]
-    assert set(jobs) == {"version", "linux", "windows", "macos", "release"}
-    assert jobs["release"]["needs"] == ["linux", "windows", "macos"]
+    assert set(jobs) == {"version", "linux", "linux-install", "windows", "macos", "release"}
+    assert jobs["release"]["needs"] == ["linux", "linux-install", "windows", "macos"]
+    assert jobs["linux-install"]["needs"] == "linux"
     for name in ("linux", "windows", "macos"):
         assert jobs[name]["needs"] == "version"
         steps = [s.get("name", s.get("uses", "")) for s in jobs[name]["steps"]]

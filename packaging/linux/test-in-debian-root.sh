@@ -4,7 +4,8 @@
 # file names, and the programs must run with only those. Needs root, debootstrap and a Debian mirror
 # (no Docker). Checks the collector service's files too, then purges the package.
 # Usage: sudo packaging/linux/test-in-debian-root.sh DEB [SUITE]      SUITE: bookworm (default), trixie, ...
-#   MIRROR=http://deb.debian.org/debian   SHOTS=DIR (keep the self-test screenshots)
+#   MIRROR=http://deb.debian.org/debian   COMPONENTS=main   SHOTS=DIR (keep the self-test screenshots)
+#   Ubuntu works too: MIRROR=http://archive.ubuntu.com/ubuntu COMPONENTS=main,universe ... jammy
 #   ROOTFS_CACHE=FILE.tar  reuse a debootstrapped root between runs (made on the first run)
 set -euo pipefail
 DEB=$(realpath "$1")
@@ -30,7 +31,8 @@ else
   # An older debootstrap has no script for a newer suite; Debian's suites all use the sid one.
   SCRIPT=()
   [ -e "/usr/share/debootstrap/scripts/$SUITE" ] || SCRIPT=(/usr/share/debootstrap/scripts/sid)
-  debootstrap --variant=minbase "$SUITE" "$R" "$MIRROR" "${SCRIPT[@]}" >"$WORK/debootstrap.log" 2>&1 \
+  debootstrap --variant=minbase --components="${COMPONENTS:-main}" "$SUITE" "$R" "$MIRROR" "${SCRIPT[@]}" \
+    >"$WORK/debootstrap.log" 2>&1 \
     || { tail -20 "$WORK/debootstrap.log" >&2; exit 1; }
   [ -n "${ROOTFS_CACHE:-}" ] && tar -C "$R" -cf "$ROOTFS_CACHE" .
 fi
@@ -44,7 +46,7 @@ mount -t tmpfs -o mode=1777 tmpfs "$R/dev/shm"
 cp /etc/resolv.conf "$R/etc/resolv.conf" 2>/dev/null || true
 cp "$DEB" "$R/tmp/"
 
-echo "== apt-get install ./$(basename "$DEB") into a minimal Debian $SUITE root"
+echo "== apt-get install ./$(basename "$DEB") into a minimal $SUITE root"
 before=$(in_root dpkg-query -W -f='${Package}\n' | wc -l)
 in_root apt-get update -qq >/dev/null
 in_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "/tmp/$(basename "$DEB")" \
@@ -75,5 +77,5 @@ in_root grep -q "Qt Company" /usr/share/doc/hems-desktop/THIRD-PARTY-NOTICES.txt
 installed_kb=$(in_root dpkg-query -W -f='${Installed-Size}' hems-desktop)
 in_root env DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq hems-desktop >/dev/null
 [ ! -e "$R/etc/hems-desktop/collector.env" ] || { echo "purge left collector.env behind" >&2; exit 1; }
-echo "== Debian $SUITE root: debootstrap $((t1 - t0)) s, apt-get install $((t2 - t1)) s ($((after - before)) packages)," \
+echo "== $SUITE root: debootstrap $((t1 - t0)) s, apt-get install $((t2 - t1)) s ($((after - before)) packages)," \
   "Installed-Size $((installed_kb / 1024)) MB; purge removed collector.env"

@@ -604,8 +604,9 @@ WORKFLOW = ROOT / ".github" / "workflows" / "release.yml"
 
 def test_workflow_covers_every_platform_and_release_step() -> None:
     text = WORKFLOW.read_text()
-    for runner in ("windows-latest", "macos-14", "macos-15-intel", "ubuntu-22.04"):
+    for runner in ("windows-latest", "macos-14", "macos-15-intel", "ubuntu-24.04"):
         assert f"runs-on: {runner}" in text or f"runner: {runner}" in text, runner
+    assert "container: ubuntu:22.04" in text  # the glibc floor of the .deb
     assert "pull_request:" in text and 'tags: ["v*"]' in text
     assert "packaging/release/check_version.py" in text
     assert "packaging/release/sha256sums.py artifacts" in text

@@ -140,8 +140,13 @@ def component(dist: metadata.Distribution, fallback_dir: Path = LICENSES) -> Com
 def python_component() -> Component:
     """CPython itself (interpreter, standard library, the DLLs python.org ships); its LICENSE covers those."""
     version = sysconfig.get_python_version()
-    candidates = [Path(sysconfig.get_paths()["stdlib"]) / "LICENSE.txt", Path(sys.base_prefix) / "LICENSE.txt"]
-    texts = [(p.name, p.read_text(encoding="utf-8", errors="replace")) for p in candidates[:2] if p.is_file()][:1]
+    candidates = [
+        Path(sysconfig.get_paths()["stdlib"]) / "LICENSE.txt",  # python.org, pyenv, setup-python builds
+        Path(sys.base_prefix) / "LICENSE.txt",  # Windows
+        Path(f"/usr/share/doc/libpython{version}-minimal/copyright"),  # Debian and Ubuntu's own Python
+        Path(f"/usr/share/doc/python{version}/copyright"),
+    ]
+    texts = [(p.name, p.read_text(encoding="utf-8", errors="replace")) for p in candidates if p.is_file()][:1]
     if not texts:
         texts = [("LICENSE", "Python Software Foundation License Version 2: https://docs.python.org/3/license.html\n")]
     return Component("Python", f"{version} ({sys.version.split()[0]})", "PSF-2.0", texts)

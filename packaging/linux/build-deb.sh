@@ -3,8 +3,9 @@
 # Usage: packaging/linux/build-deb.sh [OUTDIR]   (default: dist/)
 #   ZSTD=1      zstd instead of xz: a much faster local build, but not what users download
 #   PYTHON=...  the interpreter with .[package] installed (default python3)
-# Prints the .deb's path on the last line.
+# Progress goes to stderr; the .deb's path is the only line on stdout.
 set -euo pipefail
+exec 3>&1 1>&2
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 OUT=$(mkdir -p "${1:-$ROOT/dist}" && cd "${1:-$ROOT/dist}" && pwd)
 PYTHON=${PYTHON:-python3}
@@ -72,4 +73,4 @@ COMPRESS=(-Zxz)
 [ "${ZSTD:-0}" = 1 ] && COMPRESS=(-Zzstd)
 DEB="$OUT/hems-desktop_${VERSION}_${ARCH}.deb"
 dpkg-deb --root-owner-group "${COMPRESS[@]}" --build "$PKG" "$DEB" >/dev/null
-echo "$DEB"
+echo "$DEB" >&3

@@ -15,7 +15,7 @@ UNPACKED_GOAL_MB=160
 UNPACKED_LIMIT_MB=${UNPACKED_LIMIT_MB:-175}
 
 START=$(date +%s)
-DEB=$("$ROOT/packaging/linux/build-deb.sh" "$WORK" | tee /dev/stderr | tail -n 1)
+DEB=$("$ROOT/packaging/linux/build-deb.sh" "$WORK")
 BUILD_S=$(( $(date +%s) - START ))
 dpkg-deb -f "$DEB" Depends | grep -q 'libc6 (>= ' || { echo "Depends has no libc6 minimum" >&2; exit 1; }
 [ "$(ar t "$DEB" | grep -c '^data\.tar\.xz$')" = 1 ] || { echo "$DEB is not xz-compressed" >&2; exit 1; }

@@ -15,10 +15,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from hems_desktop.collector import Collector, ReadingTaken
+from hems_desktop.collector import Collector, ReadingTaken, take_reading
 from hems_desktop.emulator import Emulator, EmulatorConfig
 from hems_desktop.schedule import IntervalSchedule
-from hems_desktop.session import SessionConfig
+from hems_desktop.session import Session, SessionConfig
 
 ROUTE_B_ID = "0123456789ABCDEF0123456789ABCDEF"
 PASSWORD = "BENCHPASS123"
@@ -35,25 +35,25 @@ def first_reading(speed: float, cache: Path) -> float:
                 got.append(time.perf_counter() - start)
 
         schedule = IntervalSchedule(3600, dt.datetime.now().astimezone())
-        Collector(config, schedule, [], on_event=on_event, count=1).run()
+        Collector(Session(config), schedule, [], on_event=on_event, count=1).run()
         return got[0]
 
 
 def steady_state(readings: int) -> tuple[float, float, float]:
     with Emulator(EmulatorConfig(speed=1000)) as emulator, tempfile.TemporaryDirectory() as cache:
         config = SessionConfig(emulator.port, route_b_id=ROUTE_B_ID, password=PASSWORD, cache_dir=Path(cache))
-        collector = Collector(config, IntervalSchedule(0.01, dt.datetime.now().astimezone()), [], count=1)
+        collector = Collector(Session(config), IntervalSchedule(0.01, dt.datetime.now().astimezone()), [], count=1)
         collector.run()  # join once, then measure readings on a joined session
-        collector = Collector(config, IntervalSchedule(0.001, dt.datetime.now().astimezone()), [], count=readings)
-        collector.session.open()
-        collector.session.connect()
-        trips_before = collector.session.round_trips
+        session = Session(config)
+        session.open()
+        session.connect()
+        trips_before = session.round_trips
         cpu0, wall0 = time.process_time(), time.perf_counter()
         for _ in range(readings):
-            collector.read_once()
+            take_reading(session)
         cpu, wall = time.process_time() - cpu0, time.perf_counter() - wall0
-        trips = (collector.session.round_trips - trips_before) / readings
-        collector.session.terminate()
+        trips = (session.round_trips - trips_before) / readings
+        session.terminate()
         return trips, cpu / readings * 1000, wall / readings * 1000
 
 

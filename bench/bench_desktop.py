@@ -27,7 +27,7 @@ from PySide6.QtWidgets import QApplication
 from hems_desktop.gui.app import wait_for
 from hems_desktop.gui.dashboard import Dashboard
 from hems_desktop.history import HistoryStore
-from hems_desktop.preferences import DesktopPreferences
+from hems_desktop.settings.preferences import DesktopPreferences
 
 
 def chart_frames(app: QApplication, folder: Path) -> None:
@@ -70,7 +70,7 @@ def chart_frames(app: QApplication, folder: Path) -> None:
 
 
 def idle_and_launch(app: QApplication, folder: Path, idle_seconds: float) -> None:
-    from hems_desktop.gui.controller import HemsApp
+    from hems_desktop.gui.hems_app import HemsApp
     from hems_desktop.gui.self_test import _MemoryStore
 
     started = time.perf_counter()
@@ -103,7 +103,7 @@ t0 = time.perf_counter()
 from pathlib import Path
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 from hems_desktop.gui.app import wait_for
-from hems_desktop.gui.controller import HemsApp
+from hems_desktop.gui.hems_app import HemsApp
 from hems_desktop.gui.self_test import _MemoryStore
 app = QApplication(sys.argv[:1])
 wait_for(app, QSystemTrayIcon.isSystemTrayAvailable, 10)

@@ -31,7 +31,10 @@ from hems_desktop.protocol.echonet import (
     decode_frame,
     encode_frame,
 )
-from hems_desktop.protocol.skstack import ErxUdp, SkStackStreamParser
+from hems_desktop.protocol.skstack import (
+    ErxUdp,
+)
+from hems_desktop.protocol.skstack_parser import SkStackStreamParser
 
 METER = "FE80:0000:0000:0000:021C:6400:6014:21A3"
 DONGLE = "FE80:0000:0000:0000:021D:1290:0005:747B"

@@ -9,6 +9,8 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
+from hems_desktop.describe import describe_keyring_error
+
 log = logging.getLogger("hems_desktop.credentials")
 
 SERVICE = "hems-desktop"
@@ -57,11 +59,8 @@ def _is_usable(backend: object) -> bool:
 
 
 def _translate(exc: BaseException) -> CredentialStoreError:
-    text = str(exc)
-    lowered = text.lower()
-    if "locked" in lowered or "prompt dismissed" in lowered or "unlock" in lowered:
-        return KeyringLocked("the system keyring is locked: unlock it (log in to your desktop session) and try again")
-    return KeyringUnavailable(f"the system keyring cannot be used: {text or type(exc).__name__}")
+    locked, message = describe_keyring_error(exc)
+    return KeyringLocked(message) if locked else KeyringUnavailable(message)
 
 
 class CredentialStore:

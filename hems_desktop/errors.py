@@ -40,4 +40,11 @@ class HemsError(Exception):
 
     @property
     def message(self) -> str:
-        return str(self)
+        """The message as given: a `messages.Message` (translatable by the GUI) when it was one."""
+        first = self.args[0] if self.args else ""
+        return first if isinstance(first, str) else str(self)
+
+
+def message_of(error: BaseException) -> str:
+    """What to tell the user about `error`: its own message object when it has one."""
+    return error.message if isinstance(error, HemsError) else str(error)

@@ -6,7 +6,7 @@ import logging
 import sys
 from collections.abc import Iterable
 
-from hems_desktop.driver import redact
+from hems_desktop.redaction import redact
 
 
 class RedactingFilter(logging.Filter):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,3 +38,13 @@ class Reading:
 
     def to_csv_row(self) -> list[str]:
         return ["" if value is None else str(value) for value in self.to_record().values()]
+
+
+def local_now() -> dt.datetime:
+    """Now, aware, in the computer's zone (readings carry the local UTC offset)."""
+    return dt.datetime.now().astimezone()
+
+
+def reading_id(meter_id: str, timestamp: dt.datetime) -> str:
+    """Stable id for deduplication downstream (same meter and instant -> same id)."""
+    return hashlib.sha256(f"{meter_id}|{timestamp.isoformat()}".encode()).hexdigest()[:24]

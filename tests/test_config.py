@@ -13,19 +13,19 @@ from pathlib import Path
 import pytest
 
 from hems_desktop import __version__
-from hems_desktop.args import build_arg_parser
-from hems_desktop.config import (
+from hems_desktop.cli.args import build_arg_parser, cli_values
+from hems_desktop.settings import (
     ConfigError,
     Settings,
-    default_serial_port,
     default_settings_path,
-    environ_with_dotenv,
-    load_dotenv,
     load_settings,
     load_settings_file,
+    read_settings_file,
     resolve_settings,
     save_settings_file,
 )
+from hems_desktop.settings.dotenv import environ_with_dotenv, load_dotenv
+from hems_desktop.settings.parsers import default_serial_port
 
 PASSWORD = "S3cretPassWd"  # 12 characters, like a real B-route password
 ROUTE_B_ID = "0123456789ABCDEF0123456789ABCDEF"
@@ -36,7 +36,7 @@ def parse(*argv: str) -> object:
 
 
 def resolve(argv: list[str], environ: dict[str, str] | None = None, file: Path | None = None) -> Settings:
-    return resolve_settings(build_arg_parser().parse_args(argv), environ or {}, file)
+    return resolve_settings(cli_values(build_arg_parser().parse_args(argv)), environ or {}, read_settings_file(file))
 
 
 def write_settings(path: Path, **values: object) -> Path:
@@ -53,7 +53,9 @@ def test_seed_options_and_short_forms_exist() -> None:
     seed = {"-h", "--help", "-o", "--output", "-f", "--format", "--file", "--project", "--topic", "--port",
             "--baudrate", "--meter-channel", "--meter-panid", "--meter-ipv6", "--mode", "-s", "--schedule",
             "-i", "--interval", "--debug"}
-    additions = {"--demo", "--count", "--dongle", "--version", "--list-ports", "--history", "--keep-days", "--settings"}
+    additions = {"--demo", "--count", "--dongle", "--version", "--list-ports", "--history", "--keep-days", "--settings",
+                 "--mqtt-url", "--mqtt-ca", "--mqtt-prefix", "--ha-discovery", "--no-ha-discovery",
+                 "--ha-discovery-prefix", "--metrics-port", "--metrics-address"}
     assert options == seed | additions
 
 
@@ -86,7 +88,7 @@ def test_seed_choices_and_values_parse() -> None:
     args = parse("-o", "all", "-f", "csv", "--file", "x.csv", "--mode", "interval", "-i", "60",
                  "-s", "0 * * * *", "--debug", "--meter-channel", "3B", "--meter-panid", "8CF5",
                  "--meter-ipv6", "fe80::1034:5678:abcd:ef01")
-    settings = resolve_settings(args, {}, None)
+    settings = resolve_settings(cli_values(args), {}, {})  # type: ignore[arg-type]
     assert settings.outputs == ("stdout", "file", "cloud")
     assert settings.format == "csv" and settings.file == Path("x.csv")
     assert settings.mode == "interval" and settings.interval == 60 and settings.schedule == "0 * * * *"
@@ -167,14 +169,14 @@ def test_version_and_help(capsys: pytest.CaptureFixture[str], monkeypatch: pytes
 
 
 def test_list_ports_prints_and_exits_zero() -> None:
-    code = "from hems_desktop.args import build_arg_parser; build_arg_parser().parse_args(['--list-ports'])"
+    code = "from hems_desktop.cli.args import build_arg_parser; build_arg_parser().parse_args(['--list-ports'])"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0
     assert result.stdout.strip()  # either ports or "no serial ports found"
 
 
 def test_importing_args_does_not_import_yaml_or_croniter() -> None:
-    code = "import sys, hems_desktop.args; print('yaml' in sys.modules, 'croniter' in sys.modules)"
+    code = "import sys, hems_desktop.cli.args; print('yaml' in sys.modules, 'croniter' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.stdout.split() == ["False", "False"]
 
@@ -291,10 +293,11 @@ def test_dotenv_never_overrides_the_environment(tmp_path: Path) -> None:
     assert merged["SERIAL_PORT"] == "/dev/from-env"
     assert merged["SERIAL_RATE"] == "9600"
     args = build_arg_parser().parse_args(["--settings", str(write_settings(tmp_path / "s.json"))])
-    settings = load_settings(args, {"SERIAL_PORT": "/dev/from-env"}, cwd=tmp_path)
+    settings = load_settings(cli_values(args), {"SERIAL_PORT": "/dev/from-env"}, cwd=tmp_path,
+                             settings_path=Path(args.settings))
     assert settings.serial_port == "/dev/from-env"
     assert settings.baudrate == 9600
-    assert settings.origin["baudrate"] == "environment SERIAL_RATE"
+    assert settings.origin["baudrate"] == "the .env file SERIAL_RATE"  # says where it really came from
 
 
 # --------------------------------------------------------------------------- settings file
@@ -391,9 +394,8 @@ def test_settings_file_unknown_keys_and_nulls_are_tolerated(tmp_path: Path) -> N
 def test_missing_settings_file_only_matters_when_named(tmp_path: Path) -> None:
     missing = tmp_path / "missing.json"
     assert resolve([], {}, missing).serial_port == default_serial_port()
-    args = build_arg_parser().parse_args(["--settings", str(missing)])
     with pytest.raises(ConfigError, match="does not exist"):
-        resolve_settings(args, {}, missing)
+        read_settings_file(missing, required=True)  # --settings named a file that is not there
 
 
 def test_default_settings_path_is_per_user_settings_json() -> None:

@@ -57,7 +57,7 @@ TRAY_SCRIPT = textwrap.dedent(
     from pathlib import Path
     from PySide6.QtWidgets import QApplication, QSystemTrayIcon
     from hems_desktop.gui.app import wait_for
-    from hems_desktop.gui.controller import HemsApp
+    from hems_desktop.gui.hems_app import HemsApp
     from hems_desktop.gui.self_test import _MemoryStore
 
     app = QApplication(sys.argv[:1])

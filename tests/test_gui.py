@@ -24,14 +24,15 @@ import keyring.backend
 from keyring.backends import fail
 from PySide6.QtWidgets import QMessageBox
 
-from hems_desktop.config import resolve_settings
 from hems_desktop.credentials import Credentials, CredentialStore
-from hems_desktop.gui.controller import HemsApp
+from hems_desktop.gui.collector_controller import CollectorController
+from hems_desktop.gui.hems_app import HemsApp
 from hems_desktop.gui.icons import format_watts, status_pixmap
 from hems_desktop.gui.settings_dialog import SettingsDialog
 from hems_desktop.gui.single_instance import SingleInstance
-from hems_desktop.gui.worker import CollectorController
-from hems_desktop.preferences import DesktopPreferences, load_desktop_settings
+from hems_desktop.session import SessionState
+from hems_desktop.settings import resolve_settings
+from hems_desktop.settings.preferences import DesktopPreferences, load_desktop_settings
 from tests.conftest import PASSWORD, ROUTE_B_ID
 
 
@@ -71,9 +72,8 @@ def app_paths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Pa
 
 
 def make_dialog(qtbot, settings_path: Path) -> SettingsDialog:  # type: ignore[no-untyped-def]
-    import argparse
 
-    settings = resolve_settings(argparse.Namespace(), {}, None)
+    settings = resolve_settings({}, {})
     dialog = SettingsDialog(settings, DesktopPreferences(), Credentials(ROUTE_B_ID, PASSWORD))
     qtbot.addWidget(dialog)
     return dialog
@@ -106,7 +106,8 @@ def test_settings_dialog_round_trips_every_field(qtbot, app_paths) -> None:  # t
     assert (settings.serial_port, settings.baudrate, settings.dongle) == ("/dev/ttyUSB1", 57600, "bp35c2")
     assert (settings.meter_channel, settings.meter_pan_id) == (0x3B, 0x8CF5)
     assert settings.meter_ipv6 == "FE80:0000:0000:0000:021C:6400:036E:8CF5"
-    assert (settings.output, settings.format, str(settings.file)) == ("all", "csv", "/tmp/power.csv")
+    # Exactly the two outputs ticked (no stdout: a windowed app has none).
+    assert (settings.output, settings.format, str(settings.file)) == ("file,cloud", "csv", "/tmp/power.csv")
     assert (settings.project, settings.topic) == ("my-project", "power")
     assert (settings.mode, settings.interval) == ("interval", 120)
     assert settings.schedule == "*/10 * * * *"
@@ -230,10 +231,9 @@ def test_breaker_warning_when_current_nears_the_contract(qtbot, app_paths, memor
 
 
 def test_collector_stop_is_safe_before_and_during_start(qtbot, make_emulator, app_paths) -> None:  # type: ignore[no-untyped-def]
-    import argparse
 
     emulator = make_emulator()
-    settings = resolve_settings(argparse.Namespace(), {}, None)
+    settings = resolve_settings({}, {})
     settings = dataclasses.replace(settings, serial_port=emulator.port, route_b_id=ROUTE_B_ID,
                                    route_b_password=PASSWORD, history=app_paths[1])
     controller = CollectorController()
@@ -246,8 +246,8 @@ def test_collector_stop_is_safe_before_and_during_start(qtbot, make_emulator, ap
 
 def test_icon_shows_watts_and_state() -> None:
     assert [format_watts(w) for w in (None, 0, 850, 1234, -1500, 12345)] == ["–", "0", "850", "1.2k", "-1.5k", "12k"]
-    colours = {s: status_pixmap(s, 500).toImage().pixelColor(32, 4).name() for s in ("joined", "scanning",
-                                                                                     "credentials_rejected", "stopped")}
+    states = (SessionState.JOINED, SessionState.SCANNING, SessionState.CREDENTIALS_REJECTED, SessionState.STOPPED)
+    colours = {s: status_pixmap(s, 500).toImage().pixelColor(32, 4).name() for s in states}
     assert len(set(colours.values())) == 4
 
 

@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 
 from hems_desktop.collector import Collector, ReadingTaken
+from hems_desktop.collector.backfill import Backfill
 from hems_desktop.emulator.meter_model import slot_of
 from hems_desktop.history import HistoryStore, Tariff
-from hems_desktop.history.backfill import Backfill
-from hems_desktop.history.store import JST, SLOT_S
+from hems_desktop.history.store import JST, SCHEMA_VERSION, SLOT_S
 from hems_desktop.reading import Reading
 from hems_desktop.schedule import IntervalSchedule
 from hems_desktop.session import Session, SessionConfig
@@ -36,11 +36,11 @@ def minute_readings(count: int, meter: str = "M1", start: dt.datetime = T0) -> l
 
 def test_schema_is_versioned_and_wal(tmp_path: Path) -> None:
     store = HistoryStore(tmp_path / "h.sqlite3")
-    assert store.schema_version == 1
+    assert store.schema_version == SCHEMA_VERSION
     mode = sqlite3.connect(tmp_path / "h.sqlite3").execute("PRAGMA journal_mode").fetchone()[0]
     assert mode == "wal"
     store.close()
-    assert HistoryStore(tmp_path / "h.sqlite3").schema_version == 1  # reopening does not migrate twice
+    assert HistoryStore(tmp_path / "h.sqlite3").schema_version == SCHEMA_VERSION  # reopening does not migrate twice
 
 
 def test_newer_schema_is_refused_with_a_clear_message(tmp_path: Path) -> None:
@@ -208,7 +208,7 @@ def test_collector_writes_history_and_backfills_between_readings(make_emulator, 
     config = SessionConfig(emulator.port, route_b_id=ROUTE_B_ID, password=PASSWORD, request_timeout=0.5)
     taken: list[float] = []
     collector = Collector(
-        config, IntervalSchedule(4, dt.datetime.now(UTC)), [HistorySink(store)], count=2, history=store,
+        Session(config), IntervalSchedule(4, dt.datetime.now(UTC)), [HistorySink(store)], count=2, history=store,
         backfill_days=2, on_event=lambda e: taken.append(time.monotonic()) if isinstance(e, ReadingTaken) else None,
     )
     assert collector.run() == 0
@@ -228,7 +228,7 @@ def test_collector_applies_the_retention_setting(make_emulator, tmp_path: Path) 
     old = dt.datetime.now(UTC) - dt.timedelta(days=10)
     store.add_readings(minute_readings(30, meter="001C6400036E8CF5", start=old))
     config = SessionConfig(emulator.port, route_b_id=ROUTE_B_ID, password=PASSWORD, request_timeout=0.5)
-    collector = Collector(config, IntervalSchedule(1, dt.datetime.now(UTC)), [HistorySink(store)], count=2,
+    collector = Collector(Session(config), IntervalSchedule(1, dt.datetime.now(UTC)), [HistorySink(store)], count=2,
                           history=store, backfill_days=0, keep_days=7)
     assert collector.run() == 0
     assert store.reading_count("001C6400036E8CF5") == 2  # the 30 old ones are gone, today's stay
@@ -248,7 +248,7 @@ def test_fixed_time_notices_are_stored(make_emulator, tmp_path: Path) -> None:  
             emulator.advance_clock(next_boundary - time.time() + 0.5)  # the meter's clock passes :00 or :30
 
     advanced: list[bool] = []
-    collector = Collector(config, IntervalSchedule(3, dt.datetime.now(UTC)), [], count=2, history=store,
+    collector = Collector(Session(config), IntervalSchedule(3, dt.datetime.now(UTC)), [], count=2, history=store,
                           backfill_days=0, on_event=on_event)
     assert collector.run() == 0
     stored = store.half_hours(collector.session.network.meter_id, dt.datetime.fromtimestamp(0, UTC),  # type: ignore[union-attr]

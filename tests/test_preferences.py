@@ -10,9 +10,8 @@ from pathlib import Path
 import pytest
 
 from hems_desktop import autostart
-from hems_desktop.args import build_arg_parser
-from hems_desktop.config import ConfigError, load_settings
-from hems_desktop.preferences import DesktopPreferences, load_desktop_settings, save_desktop_settings
+from hems_desktop.settings import ConfigError, load_settings
+from hems_desktop.settings.preferences import DesktopPreferences, load_desktop_settings, save_desktop_settings
 
 
 def test_preferences_round_trip_and_the_cli_reads_the_same_file(tmp_path: Path) -> None:
@@ -27,7 +26,7 @@ def test_preferences_round_trip_and_the_cli_reads_the_same_file(tmp_path: Path) 
     assert data["route_b_id"] is None and "P" * 12 not in path.read_text()
     loaded, loaded_prefs = load_desktop_settings(path, environ={})
     assert loaded_prefs == prefs and loaded.serial_port == "/dev/ttyUSB3"
-    cli = load_settings(build_arg_parser().parse_args(["--settings", str(path)]), environ={}, cwd=tmp_path)
+    cli = load_settings({}, environ={}, cwd=tmp_path, settings_path=path)
     assert cli.serial_port == "/dev/ttyUSB3"  # the collector picks up what the app saved
 
 

@@ -21,11 +21,13 @@ from typing import Any
 import pytest
 from pubsub_server import FakePublisherServer
 
-from hems_desktop.args import build_arg_parser
-from hems_desktop.config import resolve_settings
+from hems_desktop.cli.args import build_arg_parser, cli_values
+from hems_desktop.describe import CREDENTIALS_HINT
+from hems_desktop.describe import describe_google_error as describe_error
 from hems_desktop.reading import RECORD_FIELDS, Reading
+from hems_desktop.settings import resolve_settings
 from hems_desktop.sinks import SinkError, build_sinks
-from hems_desktop.sinks.cloud import CREDENTIALS_HINT, PubSubSink, describe_error
+from hems_desktop.sinks.cloud import PubSubSink
 from hems_desktop.sinks.spool import Spool
 
 JST = dt.timezone(dt.timedelta(hours=9))
@@ -128,7 +130,7 @@ def test_messages_carry_the_seed_json_the_attributes_and_the_meter_as_ordering_k
 def test_a_reading_without_id_gets_the_collectors_id_and_a_repeated_id_is_sent_once(
     server: FakePublisherServer, make_sink: Callable[..., PubSubSink]
 ) -> None:
-    from hems_desktop.collector import reading_id
+    from hems_desktop.reading import reading_id
 
     server.mode = "unavailable"  # keep both writes in the spool together
     sink = make_sink()
@@ -288,15 +290,29 @@ def test_missing_credentials_are_reported_once(
     for i in range(5):
         sink.write(reading(i))
     assert wait_until(lambda: sink._failures >= 3)
-    assert errors == [CREDENTIALS_HINT]
+    # Reported once, and about the file the variable names (not "set the variable": it is set).
+    assert len(errors) == 1 and "no-such-key.json" in errors[0] and "does not exist" in errors[0]
     assert sink.pending == 5
+
+
+def test_credentials_advice_follows_the_variable(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from google.auth import exceptions as auth
+
+    monkeypatch.delenv("GOOGLE_APPLICATION_CREDENTIALS", raising=False)
+    assert describe_error(auth.DefaultCredentialsError("x"), "p", "t")[1] == CREDENTIALS_HINT
+    broken = tmp_path / "key.json"
+    broken.write_text("{not json", encoding="utf-8")
+    monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(broken))
+    message = describe_error(auth.DefaultCredentialsError("x"), "p", "t")[1]
+    assert "key.json" in message and "not a Google credentials file" in message
+    assert "set GOOGLE_APPLICATION_CREDENTIALS" not in message
 
 
 def test_error_messages() -> None:
     from google.api_core import exceptions as api
     from google.auth import exceptions as auth
 
-    assert describe_error(auth.DefaultCredentialsError("x"), "p", "t") == ("credentials", CREDENTIALS_HINT)
+    assert describe_error(auth.DefaultCredentialsError("x"), "p", "t")[0] == "credentials"
     kind, message = describe_error(auth.RefreshError("token=SECRET"), "p", "t")
     assert kind == "credentials" and "SECRET" not in message
     assert describe_error(api.ServiceUnavailable("down"), "p", "t")[0] == "unavailable"
@@ -366,7 +382,7 @@ def test_build_sinks_creates_the_pubsub_sink_for_cloud_and_all(
     for output in ("cloud", "all"):
         args = build_arg_parser().parse_args(["-o", output, "--project", PROJECT, "--topic", TOPIC,
                                               "--file", str(tmp_path / "out.dat")])
-        sinks = build_sinks(resolve_settings(args, {}, None))
+        sinks = build_sinks(resolve_settings(cli_values(args), {}))
         clouds = [s for s in sinks if isinstance(s, PubSubSink)]
         assert len(clouds) == 1
         assert clouds[0].topic_path == f"projects/{PROJECT}/topics/{TOPIC}"
@@ -392,13 +408,13 @@ def test_the_collector_publishes_its_readings(
 
     from hems_desktop.collector import Collector
     from hems_desktop.schedule import IntervalSchedule
-    from hems_desktop.session import SessionConfig
+    from hems_desktop.session import Session, SessionConfig
 
     emulator = make_emulator()
     config = SessionConfig(emulator.port, route_b_id=ROUTE_B_ID, password=PASSWORD, cache_dir=tmp_path / "cache",
                            request_timeout=0.5)
     sink = make_sink(grace_seconds=10)
-    collector = Collector(config, IntervalSchedule(0.5, dt.datetime.now(dt.timezone.utc)), [sink], count=3)
+    collector = Collector(Session(config), IntervalSchedule(0.5, dt.datetime.now(dt.timezone.utc)), [sink], count=3)
     assert collector.run() == 0
     assert sink.pending == 0  # close() published everything before returning
     assert server.wait_for(3, ARRIVAL_S)

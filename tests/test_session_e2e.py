@@ -17,14 +17,15 @@ from typing import Any
 import pytest
 from conftest import E2E_SPEED, PASSWORD, ROUTE_B_ID
 
+from hems_desktop.device.base import DongleFamily
 from hems_desktop.emulator import Emulator
 from hems_desktop.emulator.dongle import OWN_MAC, PROFILES
 from hems_desktop.emulator.meter_model import slot_of
 from hems_desktop.protocol import echonet
 from hems_desktop.protocol import meter as m
-from hems_desktop.protocol.dialects import DialectName
 from hems_desktop.protocol.echonet import ESV, Frame
 from hems_desktop.session import (
+    CredentialsRejected,
     JoinFailed,
     NoBeaconFound,
     Session,
@@ -146,15 +147,15 @@ def test_scan_join_and_read_match_the_meter_model(dongle_emulator: Any, e2e_conf
     assert session.state == SessionState.STOPPED
 
 
-def test_dialect_detected_from_einfo(dongle_emulator: Any, e2e_config: Any,
-                                     dongle_case: tuple[str, str, bool | None]) -> None:
-    _, dialect, hex_payload = dongle_case
-    emu = dongle_emulator()
+def test_dialect_detected_from_einfo(skstack_emulator: Any, e2e_config: Any,
+                                     skstack_case: tuple[str, str, bool | None]) -> None:
+    _, dialect, hex_payload = skstack_case
+    emu = skstack_emulator()
     session = Session(e2e_config(emu))
     session.open()
     try:
-        expected = DialectName.DUAL_STACK if dialect == "dual-stack" else DialectName.SINGLE_HOP
-        assert session.dialect is not None and session.dialect.name == expected
+        expected = DongleFamily.DUAL_STACK if dialect == "dual-stack" else DongleFamily.SINGLE_HOP
+        assert session.info is not None and session.info.family == expected
         assert session.dongle_mac == OWN_MAC
         assert session.dongle_version == PROFILES[dialect].version
         # The payload format was read (ROPT), never written: WOPT wears the flash.
@@ -297,8 +298,8 @@ def test_garbage_and_truncated_lines_do_not_break_the_session(dongle_emulator: A
 
 
 @pytest.mark.parametrize("fault", ["fail_er10", "send_failures"])
-def test_send_failure_is_retried(dongle_emulator: Any, e2e_config: Any, fault: str) -> None:
-    emu = dongle_emulator()
+def test_send_failure_is_retried(skstack_emulator: Any, e2e_config: Any, fault: str) -> None:
+    emu = skstack_emulator()
     session, _ = open_session(emu, e2e_config(emu, request_timeout=2.0))
     try:
         setattr(emu.faults, fault, 1)
@@ -315,8 +316,8 @@ def test_send_failure_is_retried(dongle_emulator: Any, e2e_config: Any, fault: s
         session.terminate()
 
 
-def test_session_expiry_with_reauthentication_makes_the_request_wait(dongle_emulator: Any, e2e_config: Any) -> None:
-    emu = dongle_emulator(speed=40.0)  # slow enough that a request surely starts during re-authentication
+def test_session_expiry_with_reauthentication_makes_the_request_wait(skstack_emulator: Any, e2e_config: Any) -> None:
+    emu = skstack_emulator(speed=40.0)  # slow enough that a request surely starts during re-authentication
     session, states = open_session(emu, e2e_config(emu, join_timeout=3.0))
     try:
         result: dict[str, Any] = {}
@@ -354,8 +355,8 @@ def test_session_expiry_with_reauthentication_makes_the_request_wait(dongle_emul
         session.terminate()
 
 
-def test_session_expiry_without_reauthentication_is_lost(dongle_emulator: Any, e2e_config: Any) -> None:
-    emu = dongle_emulator()
+def test_session_expiry_without_reauthentication_is_lost(skstack_emulator: Any, e2e_config: Any) -> None:
+    emu = skstack_emulator()
     session, _ = open_session(emu, e2e_config(emu, join_timeout=0.3))
     try:
         emu.expire_session(reauthenticate=False)
@@ -391,8 +392,8 @@ def test_session_end_by_the_meter_is_lost(dongle_emulator: Any, e2e_config: Any)
         session.terminate()
 
 
-def test_tx_limit_pauses_sending_until_event_33(dongle_emulator: Any, e2e_config: Any) -> None:
-    emu = dongle_emulator()
+def test_tx_limit_pauses_sending_until_event_33(skstack_emulator: Any, e2e_config: Any) -> None:
+    emu = skstack_emulator()
     session, states = open_session(emu, e2e_config(emu))
     try:
         limit_s = 0.3
@@ -529,14 +530,16 @@ def test_wrong_password_fails_the_join(dongle_emulator: Any, e2e_config: Any) ->
     try:
         with pytest.raises(JoinFailed) as failed:
             session.connect()
-        assert failed.value.beacon_seen  # the meter is there: the credentials are wrong
+        assert failed.value.rejected  # the meter answered PANA and refused: the credentials are wrong
         assert emu.dongle.joins == 1
         assert PASSWORD not in str(failed.value)
     finally:
         session.terminate()
 
 
-def test_wrong_password_after_a_cached_network_counts_as_a_rejection(dongle_emulator: Any, e2e_config: Any) -> None:
+def test_wrong_password_on_a_cached_network_is_a_rejection_and_keeps_the_cache(
+    dongle_emulator: Any, e2e_config: Any
+) -> None:
     emu = dongle_emulator(password=PASSWORD)
     config = e2e_config(emu)
     first, _ = open_session(emu, config)
@@ -547,10 +550,33 @@ def test_wrong_password_after_a_cached_network_counts_as_a_rejection(dongle_emul
     try:
         with pytest.raises(JoinFailed) as failed:
             session.connect()
-        # Cached network refused, rescan found the meter, refused again: that is the credentials.
-        assert failed.value.beacon_seen
-        assert emu.dongle.joins == 3 and emu.dongle.stats["scans"] == 2
-        assert list(config.cache_dir.glob("network-*.json")) == []  # the cache was forgotten
+        # The meter answered PANA on the cached network and refused: that is the credentials, not
+        # the network, so there is no rescan and the cache a wrong password cannot disprove stays.
+        assert failed.value.rejected
+        assert emu.dongle.joins == 2 and emu.dongle.stats["scans"] == 1
+        assert len(list(config.cache_dir.glob("network-*.json"))) == 1
+        with pytest.raises(CredentialsRejected):
+            session.connect()  # the second refusal latches
+        assert emu.dongle.joins == 3 and session.state == SessionState.CREDENTIALS_REJECTED
+    finally:
+        session.terminate()
+
+
+def test_wrong_password_with_every_meter_override_still_latches(dongle_emulator: Any, e2e_config: Any) -> None:
+    emu = dongle_emulator(password="OTHERPASS999")
+    cfg = emu.meter.config
+    from hems_desktop.protocol.dialects import mac_to_link_local
+
+    config = e2e_config(emu, meter_channel=cfg.channel, meter_pan_id=cfg.pan_id,
+                        meter_ipv6=mac_to_link_local(cfg.mac))
+    session = Session(config)
+    try:
+        with pytest.raises(JoinFailed) as failed:
+            session.connect()
+        assert failed.value.rejected  # no scan happened, yet the refusal counts
+        with pytest.raises(CredentialsRejected):
+            session.connect()
+        assert emu.dongle.joins == 2 and emu.dongle.stats.get("scans", 0) == 0
     finally:
         session.terminate()
 

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from hems_desktop.args import build_arg_parser
-from hems_desktop.config import resolve_settings
+from hems_desktop.cli.args import build_arg_parser, cli_values
 from hems_desktop.reading import CSV_HEADER, RECORD_FIELDS, Reading
+from hems_desktop.settings import resolve_settings
 from hems_desktop.sinks import FileSink, Sink, SinkError, StdoutSink, build_sinks
 from hems_desktop.sinks.formats import encode_csv, encode_json, encode_yaml, get_format
 
@@ -327,7 +327,7 @@ def test_build_sinks_per_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
 
     def build(*argv: str) -> list[Sink]:
         args = build_arg_parser().parse_args([*argv, "--file", str(tmp_path / "out.dat")])
-        return build_sinks(resolve_settings(args, {}, None))
+        return build_sinks(resolve_settings(cli_values(args), {}))
 
     assert build() == []
     assert [type(s) for s in build("-o", "stdout")] == [StdoutSink]
@@ -341,4 +341,4 @@ def test_build_sinks_per_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
 def test_build_sinks_reports_an_unwritable_file_at_startup(tmp_path: Path) -> None:
     args = build_arg_parser().parse_args(["-o", "all", "--file", str(tmp_path / "missing" / "x.dat")])
     with pytest.raises(SinkError, match="folder does not exist"):
-        build_sinks(resolve_settings(args, {}, None))
+        build_sinks(resolve_settings(cli_values(args), {}))

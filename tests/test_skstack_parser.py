@@ -15,8 +15,6 @@ from hypothesis import strategies as st
 from transcripts import device_fragments, python_dict, to_wire
 
 from hems_desktop.protocol.skstack import (
-    MAX_DATALEN,
-    MAX_LINE,
     Address,
     Echo,
     EnergyScan,
@@ -30,12 +28,10 @@ from hems_desktop.protocol.skstack import (
     PanDescriptor,
     RegisterValue,
     SkMessage,
-    SkStackStreamParser,
     Unknown,
     Version,
-    is_ipv6,
-    parse_line,
 )
+from hems_desktop.protocol.skstack_parser import MAX_DATALEN, MAX_LINE, SkStackStreamParser, is_ipv6, parse_line
 
 CHUNKINGS = [None, 1, 2, 7, 64]
 

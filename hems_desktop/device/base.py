@@ -19,9 +19,9 @@ from enum import Enum
 from typing import Protocol
 
 from hems_desktop.errors import ErrorKind, HemsError
+from hems_desktop.protocol.echonet import ECHONET_UDP_PORT as ECHONET_UDP_PORT  # re-exported for drivers
+from hems_desktop.protocol.echonet import PANA_UDP_PORT as PANA_UDP_PORT
 
-ECHONET_UDP_PORT = 3610
-PANA_UDP_PORT = 716
 # Wi-SUN B-route channels as SKSTACK numbers them (EPANDESC `Channel:21`..`3C`, `--meter-channel`).
 # Every implementation reports and accepts channels in this numbering.
 CHANNEL_MIN = 0x21
@@ -76,7 +76,8 @@ class Datagram:
 
 class LinkEventKind(str, Enum):
     PANA_CONNECTED = "pana-connected"  # join or re-authentication completed
-    PANA_FAILED = "pana-failed"  # join or re-authentication failed
+    PANA_FAILED = "pana-failed"  # join or re-authentication failed without an answer from the meter
+    PANA_REJECTED = "pana-rejected"  # the meter answered and refused: the credentials are wrong
     SESSION_EXPIRED = "session-expired"  # lifetime over; the module re-authenticates by itself
     SESSION_END_REQUESTED = "session-end-requested"  # the meter asked to end the session
     SESSION_ENDED = "session-ended"  # the session is over (our SKTERM, or confirmed)
@@ -185,10 +186,12 @@ class Dongle(Protocol):
         """The meter's link-local IPv6 address from its EUI-64 (39-character upper-case form)."""
         ...
 
-    def start_join(self, target: Target) -> None:
-        """Start PANA authentication with the meter at `target`; returns once the dongle accepted.
+    def start_join(self, target: Target, stop: threading.Event | None = None) -> None:
+        """Start PANA authentication with the meter at `target`; returns once the dongle accepted
+        (J11: after the route-B association, which can take seconds; `stop` ends that wait).
 
-        The outcome arrives later as a LinkEvent: PANA_CONNECTED or PANA_FAILED.
+        The outcome arrives later as a LinkEvent: PANA_CONNECTED, PANA_REJECTED (the meter
+        answered and refused the credentials) or PANA_FAILED (no answer).
         Raises CommandRefused, DongleNotResponding, PortLost.
         """
         ...

@@ -34,7 +34,8 @@ def _hex_int(value: str) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="hems-meter-emulator",
-        description="A virtual Wi-SUN dongle (SKSTACK IP) and low-voltage smart meter (ECHONET Lite 0x0288).",
+        description="A virtual Wi-SUN dongle (SKSTACK IP, or ROHM J11 with --dialect j11) and low-voltage smart meter "
+        "(ECHONET Lite 0x0288).",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("--dialect", choices=DIALECTS, default="bp35a1", help="dongle firmware to imitate")

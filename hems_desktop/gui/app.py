@@ -45,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     except ImportError:
         print("hems-desktop needs the GUI extra: pip install 'hems-desktop[gui]'", file=sys.stderr)
         return 2
-    from hems_desktop.gui.controller import HemsApp
+    from hems_desktop.gui.hems_app import HemsApp
     from hems_desktop.gui.single_instance import SingleInstance
 
     app = QApplication(sys.argv[:1])

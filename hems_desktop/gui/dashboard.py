@@ -6,7 +6,6 @@ import datetime as dt
 import time
 from collections import deque
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
@@ -26,9 +25,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from hems_desktop.collector.events import ConnectionInfo, ErrorReported, StateChanged
+from hems_desktop.gui.text import family_text, state_text
 from hems_desktop.history import HistoryStore, Tariff
-from hems_desktop.preferences import DesktopPreferences
+from hems_desktop.protocol.skstack import lqi_to_dbm
 from hems_desktop.reading import Reading
+from hems_desktop.session.network import Network
+from hems_desktop.settings.preferences import DesktopPreferences
 from hems_desktop.timebase import JST, SLOT_S
 
 RANGES: tuple[tuple[str, int], ...] = (
@@ -36,6 +39,14 @@ RANGES: tuple[tuple[str, int], ...] = (
 )
 REFRESH_MS = 500  # at most two repaints a second
 LIVE_POINTS = 5000
+
+
+def _link_quality(network: Network | None) -> str:
+    if network is None:
+        return "–"
+    if network.lqi is not None:
+        return f"LQI {network.lqi} (≈ {lqi_to_dbm(network.lqi):.0f} dBm)"
+    return "–" if network.rssi_dbm is None else f"{network.rssi_dbm:.0f} dBm"
 
 
 def _light_grid(plot: pg.PlotItem) -> None:
@@ -60,7 +71,7 @@ class Dashboard(QMainWindow):
         self._dirty = True
         self._range_s = RANGES[0][1]
         self._follow_live = True
-        self._connection: dict[str, Any] = {}
+        self._connection: ConnectionInfo | None = None
         self._last_error = ""
         self.frames_drawn = 0
         self.readings_received = 0
@@ -212,31 +223,32 @@ class Dashboard(QMainWindow):
         self.updated_label.setText(self.tr("Updated %1").replace("%1", reading.timestamp.strftime("%H:%M:%S")))
         self._dirty = True
 
-    def on_state(self, state: str, detail: str) -> None:
-        from hems_desktop.gui.text import state_text
+    def on_state(self, change: StateChanged) -> None:
+        self.state_label.setText(state_text(change.state))
+        self.state_label.setToolTip(change.detail)
 
-        self.state_label.setText(state_text(state))
-        self.state_label.setToolTip(detail)
-
-    def on_connection(self, info: dict[str, Any]) -> None:
-        self._connection = dict(info)
+    def on_connection(self, info: ConnectionInfo) -> None:
+        self._connection = info
         labels = self.connection_labels
-        labels["port"].setText(str(info.get("port", "–")))
-        firmware = info.get("firmware")
-        suffix = " (" + self.tr("firmware %1").replace("%1", str(firmware)) + ")" if firmware else ""
-        labels["dongle"].setText(f"{info.get('dongle', '–')}{suffix}")
-        labels["dialect"].setText(str(info.get("dialect") or "–"))
-        channel, pan = info.get("channel"), info.get("pan_id")
-        labels["channel"].setText("–" if channel is None else f"{channel:02X}")
-        labels["pan_id"].setText("–" if pan is None else f"{pan:04X}")
-        labels["ip"].setText(str(info.get("ip") or "–"))
-        lqi = info.get("lqi")
-        labels["lqi"].setText("–" if lqi is None else f"LQI {lqi} (≈ {0.275 * lqi - 104.27:.0f} dBm)")
+        labels["port"].setText(info.port)
+        dongle, network = info.dongle, info.network
+        if dongle is not None:
+            suffix = " (" + self.tr("firmware %1").replace("%1", dongle.firmware) + ")" if dongle.firmware else ""
+            labels["dongle"].setText(f"{dongle.mac or '–'}{suffix}")
+            labels["dialect"].setText(family_text(dongle.family))
+        labels["channel"].setText("–" if network is None else f"{network.channel:02X}")
+        labels["pan_id"].setText("–" if network is None else f"{network.pan_id:04X}")
+        labels["ip"].setText(network.ip if network is not None else "–")
+        labels["lqi"].setText(_link_quality(network))
         self._update_session_age()
 
-    def on_error(self, message: str, kind: str, fatal: bool) -> None:
-        self._last_error = message
-        self.connection_labels["error"].setText(message)
+    def on_error(self, error: ErrorReported) -> None:
+        self._last_error = error.message
+        self.connection_labels["error"].setText(error.message)
+
+    def on_recovered(self) -> None:
+        self._last_error = ""
+        self.connection_labels["error"].setText("–")
 
     def set_preferences(self, prefs: DesktopPreferences) -> None:
         self.prefs = prefs
@@ -383,7 +395,7 @@ class Dashboard(QMainWindow):
         self.bar_plot.setXRange(0, 24, padding=0.02)
 
     def _update_session_age(self) -> None:
-        joined = self._connection.get("joined_at")
+        joined = self._connection.joined_at if self._connection is not None else None
         if joined is None:
             self.connection_labels["age"].setText("–")
             return

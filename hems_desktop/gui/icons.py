@@ -14,14 +14,14 @@ STATE_COLOURS = {
     "stopped": QColor("#757575"),
 }
 CONNECTING = {
-    SessionState.OPENING.value, SessionState.CONFIGURING.value, SessionState.SCANNING.value,
-    SessionState.JOINING.value, SessionState.REAUTHENTICATING.value, SessionState.TX_LIMITED.value,
+    SessionState.OPENING, SessionState.CONFIGURING, SessionState.SCANNING,
+    SessionState.JOINING, SessionState.REAUTHENTICATING, SessionState.TX_LIMITED,
 }
-ERRORS = {SessionState.DISCONNECTED.value, SessionState.DONGLE_LOST.value, SessionState.CREDENTIALS_REJECTED.value}
+ERRORS = {SessionState.DISCONNECTED, SessionState.DONGLE_LOST, SessionState.CREDENTIALS_REJECTED}
 
 
-def state_group(state: str) -> str:
-    if state == SessionState.JOINED.value:
+def state_group(state: SessionState) -> str:
+    if state == SessionState.JOINED:
         return "connected"
     if state in CONNECTING:
         return "connecting"
@@ -41,7 +41,7 @@ def format_watts(watts: int | None) -> str:
     return f"{round(watts / 1000)}k"
 
 
-def status_pixmap(state: str, watts: int | None, size: int = 64) -> QPixmap:
+def status_pixmap(state: SessionState, watts: int | None, size: int = 64) -> QPixmap:
     pixmap = QPixmap(size, size)
     pixmap.fill(Qt.GlobalColor.transparent)
     painter = QPainter(pixmap)
@@ -50,7 +50,7 @@ def status_pixmap(state: str, watts: int | None, size: int = 64) -> QPixmap:
     path.addRoundedRect(QRectF(1, 1, size - 2, size - 2), size * 0.18, size * 0.18)
     painter.fillPath(path, STATE_COLOURS[state_group(state)])
     painter.setPen(QColor("white"))
-    text = format_watts(watts) if state == SessionState.JOINED.value or watts is not None else "⚡"
+    text = format_watts(watts) if state == SessionState.JOINED or watts is not None else "⚡"
     font = QFont()
     font.setBold(True)
     font.setPixelSize(int(size * (0.46 if len(text) <= 3 else 0.36)))
@@ -60,7 +60,7 @@ def status_pixmap(state: str, watts: int | None, size: int = 64) -> QPixmap:
     return pixmap
 
 
-def status_icon(state: str, watts: int | None) -> QIcon:
+def status_icon(state: SessionState, watts: int | None) -> QIcon:
     icon = QIcon()
     for size in (16, 22, 32, 64):
         icon.addPixmap(status_pixmap(state, watts, size))
@@ -71,4 +71,4 @@ def app_icon() -> QIcon:
     from hems_desktop.gui.resources import resource_path
 
     path = resource_path("icons", "hems-desktop.svg")
-    return QIcon(str(path)) if path.exists() else status_icon("stopped", None)
+    return QIcon(str(path)) if path.exists() else status_icon(SessionState.STOPPED, None)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
 
+from hems_desktop.collector.events import StateChanged
 from hems_desktop.credentials import Credentials, CredentialStore
 from hems_desktop.gui import i18n
 from hems_desktop.gui.app import wait_for
@@ -24,8 +25,8 @@ class _MemoryStore(CredentialStore):
 
 
 def run_self_test(app: QApplication, outdir: Path, timeout_s: float = 90.0) -> int:
-    from hems_desktop.gui.controller import HemsApp
     from hems_desktop.gui.dashboard import Dashboard
+    from hems_desktop.gui.hems_app import HemsApp
 
     outdir.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
@@ -49,8 +50,8 @@ def run_self_test(app: QApplication, outdir: Path, timeout_s: float = 90.0) -> i
             dashboard = Dashboard(hems.settings.history, hems.prefs)
             for reading in list(hems.dashboard._live):
                 dashboard.on_reading(reading)
-            dashboard.on_state(hems.state, "")
-            if hems.dashboard._connection:
+            dashboard.on_state(StateChanged(hems.state))
+            if hems.dashboard._connection is not None:
                 dashboard.on_connection(hems.dashboard._connection)
             dashboard.resize(1100, 760)
             dashboard.show()

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
-from pathlib import Path
+from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -25,51 +26,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hems_desktop.config import (
-    FORMATS,
-    ConfigError,
-    Settings,
-    format_channel,
-    format_pan_id,
-    parse_channel,
-    parse_cron,
-    parse_ipv6,
-    parse_pan_id,
-)
 from hems_desktop.credentials import Credentials
-from hems_desktop.emulator import Emulator
-from hems_desktop.preferences import DesktopPreferences
-from hems_desktop.protocol.dialects import PRODUCTS, check_password, check_route_b_id
-from hems_desktop.protocol.errors import ProtocolError
+from hems_desktop.device.catalog import dongle_choices
+from hems_desktop.device.ports import serial_ports
+from hems_desktop.errors import HemsError
+from hems_desktop.gui.tasks import BackgroundTask
 from hems_desktop.reading import Reading
 from hems_desktop.schedule import build_schedule
-from hems_desktop.session import SessionConfig, SessionError
+from hems_desktop.settings import ConfigError, Settings
+from hems_desktop.settings.form import FormErrors, parse_form
+from hems_desktop.settings.parsers import FORMATS, format_channel, format_pan_id, parse_cron
+from hems_desktop.settings.preferences import DesktopPreferences
 
 BAUD_RATES = ("115200", "57600", "38400", "19200", "9600")
-DONGLES = ("auto", "single-hop", "dual-stack", *PRODUCTS)
-
-
-class _TestWorker(QObject):
-    progress = Signal(str)
-    done = Signal(bool, str)
-
-    def __init__(self, config: SessionConfig) -> None:
-        super().__init__()
-        self.config = config
-
-    @Slot()
-    def run(self) -> None:
-        from hems_desktop.connection_test import run_connection_test
-
-        try:
-            reading: Reading = run_connection_test(self.config, self.progress.emit)
-        except (SessionError, ProtocolError) as exc:
-            self.done.emit(False, str(exc))
-            return
-        except Exception as exc:
-            self.done.emit(False, f"unexpected error: {exc}")
-            return
-        self.done.emit(True, f"{reading.instant_w} W, {reading.cumulative_kwh} kWh")
 
 
 class SettingsDialog(QDialog):
@@ -88,9 +57,7 @@ class SettingsDialog(QDialog):
         self._settings = settings
         self._prefs = prefs
         self._result: tuple[Settings, DesktopPreferences, Credentials] | None = None
-        self._test_thread: QThread | None = None
-        self._test_worker: _TestWorker | None = None
-        self._demo: Emulator | None = None
+        self._test = BackgroundTask(self)
         layout = QVBoxLayout(self)
         self.tabs = QTabWidget()
         layout.addWidget(self.tabs)
@@ -129,7 +96,7 @@ class SettingsDialog(QDialog):
         self.baud_combo.setCurrentText(str(settings.baudrate))
         form.addRow(self.tr("Baud rate"), self.baud_combo)
         self.dongle_combo = QComboBox()
-        self.dongle_combo.addItems(DONGLES)
+        self.dongle_combo.addItems(dongle_choices())
         self.dongle_combo.setCurrentText(settings.dongle)
         form.addRow(self.tr("Dongle type"), self.dongle_combo)
         self.id_edit = QLineEdit(credentials.route_b_id)
@@ -275,15 +242,10 @@ class SettingsDialog(QDialog):
     # ---- behaviour ----
 
     def refresh_ports(self, selected: str | None = None) -> None:
-        from serial.tools import list_ports
-
         current = selected or self.port_combo.currentText()
         self.port_combo.clear()
-        for port in sorted(list_ports.comports(), key=lambda p: str(p.device)):
-            label = str(port.device)
-            if port.description and port.description != "n/a":
-                label += f" — {port.description}"
-            self.port_combo.addItem(label, str(port.device))
+        for port in serial_ports():
+            self.port_combo.addItem(port.label, port.device)
         index = self.port_combo.findData(current)
         if index >= 0:
             self.port_combo.setCurrentIndex(index)
@@ -316,60 +278,55 @@ class SettingsDialog(QDialog):
         self.preview_label.setText(", ".join(times))
 
     def collect(self) -> tuple[Settings, DesktopPreferences, Credentials]:
-        """The dialog's values, validated by the core; raises ConfigError with a clear message."""
+        """The dialog's values through the options' own parsers; raises FormErrors naming each bad field."""
         route_b_id, password = self.id_edit.text().strip(), self.password_edit.text()
         demo = self.demo_check.isChecked()
+        mode = str(self.mode_combo.currentData())
+        outputs = [name for name, check in (("file", self.file_check), ("cloud", self.cloud_check))
+                   if check.isChecked()]
+        raw: dict[str, object] = {
+            "serial_port": self._port(), "baudrate": self.baud_combo.currentText(),
+            "dongle": self.dongle_combo.currentText(), "meter_channel": self.channel_edit.text(),
+            "meter_pan_id": self.pan_edit.text(), "meter_ipv6": self.ipv6_edit.text(),
+            "output": ",".join(outputs), "format": self.format_combo.currentText(),
+            "file": self.file_edit.text().strip() or "hems_data.dat",
+            "project": self.project_edit.text().strip(), "topic": self.topic_edit.text().strip(),
+            "mode": mode, "interval": self.interval_spin.value(), "demo": demo,
+            "keep_days": self.keep_spin.value() or "",
+        }
+        if mode == "schedule":
+            raw["schedule"] = self.cron_edit.text()
+        else:  # an unused cron field never blocks Save: kept when valid, else left as it was
+            with contextlib.suppress(ValueError):
+                raw["schedule"] = parse_cron(self.cron_edit.text())
         if route_b_id or password or not demo:
-            try:
-                check_route_b_id(route_b_id)
-                check_password(password)
-            except ProtocolError as exc:
-                raise ConfigError(str(exc)) from None
-        def optional(text: str, parser):  # type: ignore[no-untyped-def]
-            text = text.strip()
-            if not text:
-                return None
-            try:
-                return parser(text)
-            except ValueError as exc:
-                raise ConfigError(str(exc)) from None
-        channel = optional(self.channel_edit.text(), parse_channel)
-        pan_id = optional(self.pan_edit.text(), parse_pan_id)
-        ipv6 = optional(self.ipv6_edit.text(), parse_ipv6)
-        port = self._port()
-        if not port and not demo:
-            raise ConfigError(self.tr("Choose the serial port of the Wi-SUN dongle"))
+            raw["route_b_id"], raw["route_b_password"] = route_b_id, password
+        errors: dict[str, str] = {}
         try:
-            baudrate = int(self.baud_combo.currentText())
-            if baudrate <= 0:
-                raise ValueError
-        except ValueError:
-            raise ConfigError(self.tr("The baud rate must be a positive number")) from None
-        try:
-            cron = parse_cron(self.cron_edit.text())
-        except ValueError as exc:
-            raise ConfigError(str(exc)) from None
-        checks = (("file", self.file_check), ("cloud", self.cloud_check))
-        outputs = [name for name, check in checks if check.isChecked()]
-        output = None if not outputs else outputs[0] if len(outputs) == 1 else "all"
-        if self.file_check.isChecked() and not self.file_edit.text().strip():
-            raise ConfigError(self.tr("Choose a file for the file output"))
+            values = parse_form(Settings, raw)
+        except FormErrors as exc:
+            errors.update(exc.errors)
+            values = {}
+        if not self._port() and not demo:
+            errors["serial_port"] = self.tr("Choose the serial port of the Wi-SUN dongle")
         if self.cloud_check.isChecked() and not (self.project_edit.text().strip() and self.topic_edit.text().strip()):
-            raise ConfigError(self.tr("Pub/Sub needs a project and a topic"))
-        settings = dataclasses.replace(
-            self._settings, serial_port=port, baudrate=baudrate, dongle=self.dongle_combo.currentText(),
-            meter_channel=channel, meter_pan_id=pan_id, meter_ipv6=ipv6, output=output,
-            format=self.format_combo.currentText(), file=Path(self.file_edit.text().strip() or "hems_data.dat"),
-            project=self.project_edit.text().strip(), topic=self.topic_edit.text().strip(),
-            mode=str(self.mode_combo.currentData()), schedule=cron, interval=self.interval_spin.value(),
-            demo=demo, keep_days=self.keep_spin.value() or None,
-        )
-        prefs = DesktopPreferences(
-            contract_amperes=self.amperes_spin.value(), alert_percent=self.alert_spin.value(),
-            price_per_kwh=self.price_spin.value(), basic_monthly=self.basic_spin.value(),
-            language=str(self.language_combo.currentData()), start_at_login=self.login_check.isChecked(),
-            demo=demo, notifications=self.notify_check.isChecked(),
-        ).validated()
+            errors["project"] = self.tr("Pub/Sub needs a project and a topic")
+        prefs_raw = {
+            "contract_amperes": self.amperes_spin.value(), "alert_percent": self.alert_spin.value(),
+            "price_per_kwh": self.price_spin.value(), "basic_monthly": self.basic_spin.value(),
+            "language": str(self.language_combo.currentData()), "start_at_login": self.login_check.isChecked(),
+            "demo": demo, "notifications": self.notify_check.isChecked(),
+        }
+        try:
+            prefs = DesktopPreferences(**parse_form(DesktopPreferences, prefs_raw))
+        except FormErrors as exc:
+            errors.update(exc.errors)
+        if errors:
+            raise FormErrors(errors)
+        values.pop("route_b_id", None)
+        values.pop("route_b_password", None)
+        values["output"] = values.get("output") or None
+        settings = dataclasses.replace(self._settings, **values)
         return settings, prefs, Credentials(route_b_id, password)
 
     def accept(self) -> None:
@@ -388,14 +345,15 @@ class SettingsDialog(QDialog):
     # ---- test connection ----
 
     def test_connection(self) -> None:
-        if self._test_thread is not None:
+        if self._test.running:
             return
         try:
             settings, _, credentials = self.collect()
         except ConfigError as exc:
             self.test_label.setText(str(exc))
             return
-        from hems_desktop.runner import RunSetupError, open_endpoint
+        from hems_desktop.app import RunSetupError, open_endpoint
+        from hems_desktop.app.connection_test import run_connection_test
 
         settings = dataclasses.replace(settings, route_b_id=credentials.route_b_id or None,
                                        route_b_password=credentials.password or None)
@@ -404,20 +362,16 @@ class SettingsDialog(QDialog):
         except RunSetupError as exc:
             self.test_label.setText(str(exc))
             return
-        self._demo = endpoint.emulator
-        config = endpoint.session_config
         self.test_button.setEnabled(False)
         self.test_label.setText(self.tr("Testing…"))
-        thread = QThread(self)
-        worker = _TestWorker(config)
-        worker.moveToThread(thread)
-        thread.started.connect(worker.run)
-        worker.progress.connect(self._test_progress)
-        # Direct: quit the thread's loop from the worker at once, so _test_done can wait for it.
-        worker.done.connect(thread.quit, Qt.ConnectionType.DirectConnection)
-        worker.done.connect(self._test_done)
-        self._test_thread, self._test_worker = thread, worker
-        thread.start()
+
+        def work(progress: Callable[[str], None]) -> Reading:
+            try:
+                return run_connection_test(endpoint.session_config, progress, self._test.stop)
+            finally:
+                endpoint.close()
+
+        self._test.start(work, self._test_succeeded, self._test_failed, self._test_progress)
 
     def _test_progress(self, step: str) -> None:
         steps = {
@@ -427,16 +381,16 @@ class SettingsDialog(QDialog):
         }
         self.test_label.setText(steps.get(step, step))
 
-    def _test_done(self, ok: bool, message: str) -> None:
-        if self._test_thread is not None:
-            self._test_thread.wait(3000)
-        self._test_thread = self._test_worker = None
-        demo = self._demo
-        if demo is not None:
-            demo.stop()
-            self._demo = None
+    def _test_succeeded(self, reading: Reading) -> None:
         self.test_button.setEnabled(True)
-        if ok:
-            self.test_label.setText(self.tr("It works: %1").replace("%1", message))
-        else:
-            self.test_label.setText(self.tr("It did not work: %1").replace("%1", message))
+        message = f"{reading.instant_w} W, {reading.cumulative_kwh} kWh"
+        self.test_label.setText(self.tr("It works: %1").replace("%1", message))
+
+    def _test_failed(self, error: BaseException) -> None:
+        self.test_button.setEnabled(True)
+        message = str(error) if isinstance(error, HemsError) else f"unexpected error: {error}"
+        self.test_label.setText(self.tr("It did not work: %1").replace("%1", message))
+
+    def done(self, result: int) -> None:
+        self._test.cancel()  # a test still running ends with the dialog
+        super().done(result)

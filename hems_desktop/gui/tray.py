@@ -7,6 +7,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from hems_desktop.gui.icons import status_icon
+from hems_desktop.session import SessionState
 
 
 class Tray(QObject):
@@ -19,7 +20,7 @@ class Tray(QObject):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.icon = QSystemTrayIcon(status_icon("stopped", None), self)
+        self.icon = QSystemTrayIcon(status_icon(SessionState.STOPPED, None), self)
         self.menu = QMenu()
         self.dashboard_action = self._add(self.tr("Dashboard"), self.dashboard_requested)
         self.toggle_action = self._add(self.tr("Start"), self.toggle_requested)
@@ -46,7 +47,7 @@ class Tray(QObject):
         self.icon.show()
         self.icon.setToolTip(self.icon.toolTip())  # some hosts show an empty tooltip until it is set again
 
-    def update_status(self, state: str, watts: int | None, tooltip: str, running: bool) -> None:
+    def update_status(self, state: SessionState, watts: int | None, tooltip: str, running: bool) -> None:
         self.icon.setIcon(status_icon(state, watts))
         self.icon.setToolTip(tooltip)
         self.toggle_action.setText(self.tr("Stop") if running else self.tr("Start"))

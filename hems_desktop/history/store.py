@@ -3,8 +3,9 @@
 WAL mode lets readers work while the collector writes. Readings go to `readings`, and a
 half-hour rollup (`rollup`) is updated in the same transaction so a year-long chart query
 reads ~17,500 rows instead of ~525,000. Half-hourly cumulative values from the meter itself
-(EA notices, E2 history, EC history) go to `half_hours`; usage is computed from those, not
-by summing instantaneous watts.
+(EA/EB notices, E2/E4 history, EC history), normal and reverse direction, go to `half_hours`,
+and its 1-minute values (D0, EE/EF) to `minutes`; usage is computed from those (the arithmetic
+is in `hems_desktop.insights.usage`), not by summing instantaneous watts.
 """
 
 from __future__ import annotations
@@ -16,53 +17,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from hems_desktop.history.queries import UsageQueries
+from hems_desktop.history.schema import MIGRATIONS, SCHEMA_VERSION
+from hems_desktop.insights.usage import slot_usage, usage_between
 from hems_desktop.reading import Reading
 from hems_desktop.timebase import JST, SLOT_S, slot_ceil
 
-SCHEMA_VERSION = 1
-
-_MIGRATIONS: dict[int, str] = {
-    1: """
-    CREATE TABLE meters (
-        meter_id TEXT PRIMARY KEY,
-        coefficient INTEGER,
-        unit_kwh TEXT,
-        first_seen INTEGER NOT NULL,
-        last_seen INTEGER NOT NULL
-    );
-    CREATE TABLE readings (
-        meter_id TEXT NOT NULL,
-        ts INTEGER NOT NULL,            -- unix milliseconds
-        utc_offset_s INTEGER NOT NULL,  -- the local offset the reading was taken in
-        instant_w INTEGER,
-        current_r_a REAL,
-        current_t_a REAL,
-        cumulative_kwh REAL,
-        PRIMARY KEY (meter_id, ts)
-    ) WITHOUT ROWID;
-    CREATE TABLE rollup (
-        meter_id TEXT NOT NULL,
-        slot INTEGER NOT NULL,          -- unix seconds // 1800
-        n INTEGER NOT NULL,
-        sum_w REAL NOT NULL,
-        min_w INTEGER,
-        max_w INTEGER,
-        n_r INTEGER NOT NULL DEFAULT 0,
-        sum_r REAL NOT NULL DEFAULT 0,
-        n_t INTEGER NOT NULL DEFAULT 0,
-        sum_t REAL NOT NULL DEFAULT 0,
-        PRIMARY KEY (meter_id, slot)
-    ) WITHOUT ROWID;
-    CREATE TABLE half_hours (
-        meter_id TEXT NOT NULL,
-        slot_start INTEGER NOT NULL,    -- unix seconds of the :00/:30 boundary the value was latched at
-        kwh REAL NOT NULL,              -- cumulative normal-direction energy at that instant
-        source TEXT NOT NULL CHECK (source IN ('EA', 'E2', 'EC')),
-        PRIMARY KEY (meter_id, slot_start)
-    ) WITHOUT ROWID;
-    """,
-}
-
+__all__ = ["SCHEMA_VERSION", "Bucket", "HistoryStore", "Tariff", "UsagePeriod"]
 
 @dataclass(frozen=True)
 class Bucket:
@@ -103,7 +64,7 @@ def _now_ms() -> int:
     return int(dt.datetime.now(dt.timezone.utc).timestamp() * 1000)
 
 
-class HistoryStore:
+class HistoryStore(UsageQueries):
     """One SQLite file. Create one instance per thread (sqlite3 connections are per thread)."""
 
     def __init__(self, path: Path | str, *, readonly: bool = False) -> None:
@@ -114,10 +75,24 @@ class HistoryStore:
         self._db = sqlite3.connect(uri, uri=True, timeout=10, isolation_level=None, check_same_thread=False)
         self._lock = threading.Lock()
         self._db.execute("PRAGMA busy_timeout = 10000")
+        try:
+            self._refuse_newer()  # before anything is modified: no journal-mode switch, no migration
+        except BaseException:
+            self._db.close()
+            raise
         if not readonly:
             self._db.execute("PRAGMA journal_mode = WAL")
             self._db.execute("PRAGMA synchronous = NORMAL")  # WAL + NORMAL: durable across app crashes
             self._migrate()
+        # A read-only store may look at a version-1 file the collector has not migrated yet:
+        # the columns version 2 added read as NULL there.
+        self._v2 = self.schema_version >= 2
+
+    def _rollback(self) -> None:
+        """Undo the open transaction, if SQLite has not undone it already (a full disk, SQLITE_FULL,
+        rolls back by itself: an explicit ROLLBACK then fails and would hide the real cause)."""
+        if self._db.in_transaction:
+            self._db.execute("ROLLBACK")
 
     def close(self) -> None:
         with self._lock:
@@ -129,20 +104,26 @@ class HistoryStore:
     def schema_version(self) -> int:
         return int(self._db.execute("PRAGMA user_version").fetchone()[0])
 
-    def _migrate(self) -> None:
+    def _refuse_newer(self) -> None:
         version = self.schema_version
         if version > SCHEMA_VERSION:
             raise RuntimeError(
                 f"history database {self.path} is from a newer HEMS Desktop (schema {version}); please upgrade"
             )
-        for target in range(version + 1, SCHEMA_VERSION + 1):
+
+    def _migrate(self) -> None:
+        for target in range(self.schema_version + 1, SCHEMA_VERSION + 1):
             with self._lock:
                 self._db.execute("BEGIN IMMEDIATE")
-                for statement in _MIGRATIONS[target].split(";"):
-                    if statement.strip():
-                        self._db.execute(statement)
-                self._db.execute(f"PRAGMA user_version = {target}")
-                self._db.execute("COMMIT")
+                try:
+                    for statement in MIGRATIONS[target].split(";"):
+                        if statement.strip():
+                            self._db.execute(statement)
+                    self._db.execute(f"PRAGMA user_version = {target}")
+                    self._db.execute("COMMIT")
+                except BaseException:
+                    self._rollback()
+                    raise
 
     # ---- writing ----
 
@@ -159,7 +140,7 @@ class HistoryStore:
                     added += self._insert(reading)
                 self._db.execute("COMMIT")
             except BaseException:
-                self._db.execute("ROLLBACK")
+                self._rollback()
                 raise
         return added
 
@@ -169,23 +150,26 @@ class HistoryStore:
         ms = int(ts.timestamp() * 1000)
         meter = reading.meter_id or "unknown"
         cursor = self._db.execute(
-            "INSERT OR IGNORE INTO readings VALUES (?, ?, ?, ?, ?, ?, ?)",
+            """INSERT OR IGNORE INTO readings (meter_id, ts, utc_offset_s, instant_w, current_r_a, current_t_a,
+                   cumulative_kwh, cumulative_reverse_kwh) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
             (meter, ms, int(offset.total_seconds()) if offset else 0, reading.instant_w,
-             reading.current_r_a, reading.current_t_a, reading.cumulative_kwh),
+             reading.current_r_a, reading.current_t_a, reading.cumulative_kwh, reading.cumulative_reverse_kwh),
         )
         if cursor.rowcount != 1:
             return 0
         w, r, t = reading.instant_w, reading.current_r_a, reading.current_t_a
         self._db.execute(
-            """INSERT INTO rollup VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """INSERT INTO rollup VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                ON CONFLICT (meter_id, slot) DO UPDATE SET
                  n = n + excluded.n, sum_w = sum_w + excluded.sum_w,
                  min_w = CASE WHEN min_w IS NULL OR excluded.min_w < min_w THEN excluded.min_w ELSE min_w END,
                  max_w = CASE WHEN max_w IS NULL OR excluded.max_w > max_w THEN excluded.max_w ELSE max_w END,
                  n_r = n_r + excluded.n_r, sum_r = sum_r + excluded.sum_r,
-                 n_t = n_t + excluded.n_t, sum_t = sum_t + excluded.sum_t""",
+                 n_t = n_t + excluded.n_t, sum_t = sum_t + excluded.sum_t,
+                 max_r = CASE WHEN max_r IS NULL OR excluded.max_r > max_r THEN excluded.max_r ELSE max_r END,
+                 max_t = CASE WHEN max_t IS NULL OR excluded.max_t > max_t THEN excluded.max_t ELSE max_t END""",
             (meter, ms // 1000 // SLOT_S, 0 if w is None else 1, w or 0, w, w,
-             0 if r is None else 1, r or 0.0, 0 if t is None else 1, t or 0.0),
+             0 if r is None else 1, r or 0.0, 0 if t is None else 1, t or 0.0, r, t),
         )
         self._db.execute(
             """INSERT INTO meters VALUES (?, NULL, NULL, ?, ?)
@@ -196,6 +180,14 @@ class HistoryStore:
 
     def add_half_hours(self, meter_id: str, values: Iterable[tuple[int, float]], source: str) -> int:
         """Store cumulative kWh at :00/:30 boundaries (unix seconds). Existing slots are kept as they are."""
+        return self._add_boundaries(meter_id, values, source, "kwh", "source")
+
+    def add_half_hours_reverse(self, meter_id: str, values: Iterable[tuple[int, float]], source: str) -> int:
+        """Store reverse-direction (sold) cumulative kWh at :00/:30 boundaries: EB notices, E4 or EC history."""
+        return self._add_boundaries(meter_id, values, source, "kwh_reverse", "source_reverse")
+
+    def _add_boundaries(self, meter_id: str, values: Iterable[tuple[int, float]], source: str,
+                        column: str, source_column: str) -> int:
         rows = [(meter_id, int(slot_start), float(kwh), source) for slot_start, kwh in values]
         for _, slot_start, _, _ in rows:
             if slot_start % SLOT_S:
@@ -203,8 +195,47 @@ class HistoryStore:
         with self._lock:
             before = self._db.total_changes
             self._db.execute("BEGIN IMMEDIATE")
-            self._db.executemany("INSERT OR IGNORE INTO half_hours VALUES (?, ?, ?, ?)", rows)
-            self._db.execute("COMMIT")
+            try:
+                # A row may exist with only the other direction: fill this one in, never overwrite it.
+                self._db.executemany(
+                    f"""INSERT INTO half_hours (meter_id, slot_start, {column}, {source_column}) VALUES (?, ?, ?, ?)
+                        ON CONFLICT (meter_id, slot_start) DO UPDATE SET
+                          {column} = excluded.{column}, {source_column} = excluded.{source_column}
+                        WHERE half_hours.{column} IS NULL""",
+                    rows,
+                )
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._rollback()
+                raise
+            return self._db.total_changes - before
+
+    def add_minute_values(self, meter_id: str, values: Iterable[tuple[int, float | None, float | None]],
+                          source: str) -> int:
+        """Store the meter's 1-minute cumulative values (minute unix s, normal kWh, reverse kWh) from D0 or EE/EF.
+
+        A value already stored is kept; a direction still unknown is filled in.
+        """
+        rows = [(meter_id, int(minute), kwh, reverse, source) for minute, kwh, reverse in values]
+        for _, minute, _, _, _ in rows:
+            if minute % 60:
+                raise ValueError(f"{minute} is not a whole minute")
+        with self._lock:
+            before = self._db.total_changes
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                self._db.executemany(
+                    """INSERT INTO minutes VALUES (?, ?, ?, ?, ?) ON CONFLICT (meter_id, minute_start) DO UPDATE SET
+                         kwh = coalesce(minutes.kwh, excluded.kwh),
+                         kwh_reverse = coalesce(minutes.kwh_reverse, excluded.kwh_reverse)
+                       WHERE (minutes.kwh IS NULL AND excluded.kwh IS NOT NULL)
+                          OR (minutes.kwh_reverse IS NULL AND excluded.kwh_reverse IS NOT NULL)""",
+                    rows,
+                )
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._rollback()
+                raise
             return self._db.total_changes - before
 
     def set_meter_constants(self, meter_id: str, coefficient: int, unit_kwh: str) -> None:
@@ -234,21 +265,24 @@ class HistoryStore:
         return int(self._db.execute("SELECT count(*) FROM readings WHERE meter_id = ?", (meter_id,)).fetchone()[0])
 
     def readings(self, meter_id: str, start: dt.datetime, end: dt.datetime) -> list[Reading]:
+        reverse = "cumulative_reverse_kwh" if self._v2 else "NULL"
         rows = self._db.execute(
-            """SELECT ts, utc_offset_s, instant_w, current_r_a, current_t_a, cumulative_kwh FROM readings
+            f"""SELECT ts, utc_offset_s, instant_w, current_r_a, current_t_a, cumulative_kwh, {reverse} FROM readings
                WHERE meter_id = ? AND ts >= ? AND ts < ? ORDER BY ts""",
             (meter_id, int(start.timestamp() * 1000), int(end.timestamp() * 1000)),
         )
         out = []
-        for ts, offset, w, r, t, kwh in rows:
+        for ts, offset, w, r, t, kwh, kwh_reverse in rows:
             zone = dt.timezone(dt.timedelta(seconds=offset))
-            out.append(Reading(dt.datetime.fromtimestamp(ts / 1000, zone), kwh, w, r, t, meter_id=meter_id))
+            out.append(Reading(dt.datetime.fromtimestamp(ts / 1000, zone), kwh, w, r, t, meter_id=meter_id,
+                               cumulative_reverse_kwh=kwh_reverse))
         return out
 
     def half_hours(self, meter_id: str, start: dt.datetime, end: dt.datetime) -> dict[int, tuple[float, str]]:
-        """{slot_start unix: (cumulative kWh, source)} for start <= slot < end."""
+        """{slot_start unix: (cumulative kWh, source)} for start <= slot < end (normal direction)."""
         rows = self._db.execute(
-            "SELECT slot_start, kwh, source FROM half_hours WHERE meter_id = ? AND slot_start >= ? AND slot_start < ?",
+            "SELECT slot_start, kwh, source FROM half_hours WHERE meter_id = ? AND slot_start >= ? AND slot_start < ?"
+            " AND kwh IS NOT NULL",
             (meter_id, int(start.timestamp()), int(end.timestamp())),
         )
         return {slot: (kwh, source) for slot, kwh, source in rows}
@@ -297,13 +331,13 @@ class HistoryStore:
         found = self.readings(meter_id, at, at + dt.timedelta(milliseconds=1))
         return found[0] if found else None
 
-    # ---- usage ----
+    # ---- usage (kept for the dashboard; the insights package has the full picture) ----
 
     def _cumulative_at(self, meter_id: str, slot_start: int) -> float | None:
         row = self._db.execute(
             "SELECT kwh FROM half_hours WHERE meter_id = ? AND slot_start = ?", (meter_id, slot_start)
         ).fetchone()
-        return None if row is None else float(row[0])
+        return None if row is None or row[0] is None else float(row[0])
 
     def daily_usage(self, meter_id: str, days: Sequence[dt.date], tariff: Tariff | None = None,
                     now: dt.datetime | None = None) -> list[UsagePeriod]:
@@ -321,7 +355,7 @@ class HistoryStore:
             complete = last is not None
             if last is None and start <= current < end:
                 last = self._latest_cumulative(meter_id, start, end)
-            kwh = None if first is None or last is None else round(last - first, 4)
+            kwh = usage_between(first, last)
             cost = None
             if tariff is not None and kwh is not None:
                 cost = self._cost(meter_id, start, end, tariff)
@@ -329,30 +363,26 @@ class HistoryStore:
         return out
 
     def _latest_cumulative(self, meter_id: str, start: dt.datetime, end: dt.datetime) -> float | None:
-        row = self._db.execute(
-            """SELECT cumulative_kwh FROM readings WHERE meter_id = ? AND ts >= ? AND ts < ?
-               AND cumulative_kwh IS NOT NULL ORDER BY ts DESC LIMIT 1""",
-            (meter_id, int(start.timestamp() * 1000), int(end.timestamp() * 1000)),
-        ).fetchone()
-        if row is not None:
-            return float(row[0])
+        latest = self.latest_cumulative(meter_id, end)
+        if latest is not None and latest[0] >= start.timestamp():
+            return latest[1]
         row = self._db.execute(
             "SELECT kwh FROM half_hours WHERE meter_id = ? AND slot_start >= ? AND slot_start < ? "
-            "ORDER BY slot_start DESC LIMIT 1",
+            "AND kwh IS NOT NULL ORDER BY slot_start DESC LIMIT 1",
             (meter_id, int(start.timestamp()), int(end.timestamp())),
         ).fetchone()
         return None if row is None else float(row[0])
 
     def _cost(self, meter_id: str, start: dt.datetime, end: dt.datetime, tariff: Tariff) -> float | None:
         """Energy charge over [start, end) from half-hour differences (time-of-use aware)."""
-        values = self.half_hours(meter_id, start, end + dt.timedelta(seconds=1))
+        first, last = int(start.timestamp()), int(end.timestamp())
+        stored = self.half_hours(meter_id, start, end + dt.timedelta(seconds=1))
+        values = {slot: kwh for slot, (kwh, _) in stored.items()}
         total = 0.0
-        for slot in sorted(values):
-            following = values.get(slot + SLOT_S)
-            if following is None:
-                continue
-            hour = dt.datetime.fromtimestamp(slot, JST).hour
-            total += (following[0] - values[slot][0]) * tariff.price_at(hour)
+        for index, kwh in enumerate(slot_usage(values, slot_ceil(first), last)):
+            if kwh is not None:
+                hour = dt.datetime.fromtimestamp(slot_ceil(first) + index * SLOT_S, JST).hour
+                total += kwh * tariff.price_at(hour)
         return round(total, 1)
 
     def monthly_usage(self, meter_id: str, year: int, month: int, tariff: Tariff | None = None,

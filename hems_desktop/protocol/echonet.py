@@ -14,7 +14,8 @@ from hems_desktop.protocol.errors import ProtocolError
 
 EHD1 = 0x10
 EHD2_FORMAT1 = 0x81
-ECHONET_UDP_PORT = 3610
+ECHONET_UDP_PORT = 3610  # the one definition of the UDP ports of the B-route
+PANA_UDP_PORT = 716
 
 # ECHONET objects (class group, class, instance) as 24-bit integers.
 CONTROLLER_EOJ = 0x05FF01

@@ -46,7 +46,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from hems_desktop.reading import Reading
+from hems_desktop.describe import describe_google_error
+from hems_desktop.reading import Reading, reading_id
 from hems_desktop.sinks.base import SinkError
 from hems_desktop.sinks.spool import DEFAULT_MAX_MESSAGES, Spool, SpooledMessage, SpoolError
 
@@ -61,8 +62,6 @@ ROWS_PER_ROUND = 500  # spool rows handed to the client at once (the client batc
 _POLL_S = 0.25  # how often waits look at the stop flag
 _STOP_JOIN_S = 5.0  # after the grace period: how long close() waits for the thread to notice
 
-CREDENTIALS_HINT = ("no Google Cloud credentials: run `gcloud auth application-default login` "
-                    "or set GOOGLE_APPLICATION_CREDENTIALS")
 
 
 def _import_pubsub() -> Any:
@@ -84,8 +83,6 @@ def encode_message(reading: Reading) -> bytes:
 def effective_reading_id(reading: Reading) -> str:
     if reading.reading_id:
         return reading.reading_id
-    from hems_desktop.collector import reading_id  # the one definition of the id
-
     return reading_id(reading.meter_id, reading.timestamp)
 
 
@@ -101,35 +98,6 @@ def message_attributes(reading: Reading, reading_id: str) -> dict[str, str]:
 
 def ordering_key(reading: Reading) -> str:
     return reading.meter_id or DEFAULT_ORDERING_KEY
-
-
-def describe_error(exc: BaseException, project: str, topic: str) -> tuple[str, str]:
-    """(kind, one-line message) for a failure of client creation or publishing. No secrets."""
-    name = type(exc).__name__
-    module = type(exc).__module__
-    if name == "DefaultCredentialsError":
-        return "credentials", CREDENTIALS_HINT
-    if name == "RefreshError" and module.startswith("google.auth"):
-        # The message may quote the token endpoint's answer: not shown.
-        return "credentials", ("Google Cloud credentials could not be refreshed: run "
-                               "`gcloud auth application-default login` again or check GOOGLE_APPLICATION_CREDENTIALS")
-    if name == "NotFound":
-        return "not-found", (f"Pub/Sub topic {topic!r} not found in project {project!r}: create it with "
-                             f"`gcloud pubsub topics create {topic} --project {project}`")
-    if name in ("PermissionDenied", "Forbidden"):
-        return "permission", (f"permission denied publishing to Pub/Sub topic projects/{project}/topics/{topic}: "
-                              "the account needs the role roles/pubsub.publisher (Pub/Sub Publisher) "
-                              "on the topic or the project")
-    if name == "Unauthenticated":
-        return "credentials", ("Google Cloud did not accept the credentials (UNAUTHENTICATED): run "
-                               "`gcloud auth application-default login` or check GOOGLE_APPLICATION_CREDENTIALS")
-    if name in ("ServiceUnavailable", "DeadlineExceeded", "TransportError", "Aborted", "InternalServerError",
-                "Cancelled", "Unknown"):
-        return "unavailable", f"Pub/Sub is not reachable ({name}): readings are kept in the spool and retried"
-    if name == "TooManyRequests" or name == "ResourceExhausted":
-        return "quota", f"Pub/Sub refused the publish ({name}, quota or rate limit): retrying"
-    detail = str(getattr(exc, "message", "") or exc).splitlines()[0][:200] if str(exc) else ""
-    return name, f"publishing to Pub/Sub failed: {name}" + (f": {detail}" if detail else "")
 
 
 class PubSubSink:
@@ -239,6 +207,12 @@ class PubSubSink:
             log.warning("%d reading(s) were dropped because the Pub/Sub spool was full", self.spool.dropped)
         self.spool.close()
 
+    def abandon(self) -> None:
+        """Stop publishing at once (a second Ctrl-C during the exit's flush); the spool keeps the rest."""
+        self._stop_now.set()
+        self._interrupt.set()
+        self._wake.set()
+
     # ---- helpers for callers and tests ----
 
     @property
@@ -287,7 +261,7 @@ class PubSubSink:
                 self._failures = 0
                 self._reported.clear()
             elif not self._stop_now.is_set():
-                self._failed(*describe_error(error, self.project, self.topic))
+                self._failed(*describe_google_error(error, self.project, self.topic))
 
     def _publish(self, rows: list[SpooledMessage]) -> BaseException | None:
         """Publish rows in order, delete the acknowledged ones; the first failure (None: all acked)."""

@@ -8,7 +8,8 @@ file in append mode and looks at it first, so:
 * an existing csv file must start with the seed's header (we never append rows under a
   foreign header);
 * a file ending in a partial record (crash mid-write: no trailing newline) gets a newline
-  first, so the new record starts on a line of its own and stays parseable.
+  first, so the new record starts on a line of its own and stays parseable;
+* a write that fails half way (disk full) is cut back to the last whole record.
 
 OS errors (disk full, permission denied, missing folder ...) become SinkError with a one-line
 message naming the file. Nothing is held open between writes, so a failed write can simply be
@@ -17,34 +18,18 @@ retried later (the collector keeps a backlog).
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import stat
 from pathlib import Path
 
+from hems_desktop.describe import describe_os_error
 from hems_desktop.reading import Reading
 from hems_desktop.sinks.base import SinkError
 from hems_desktop.sinks.formats import get_format
 
-_REASONS = {
-    errno.ENOSPC: "the disk is full",
-    errno.EDQUOT: "the disk quota is exceeded",
-    errno.EACCES: "permission denied",
-    errno.EPERM: "permission denied",
-    errno.EROFS: "the file system is read-only",
-    errno.ENOENT: "the folder does not exist",
-    errno.ENOTDIR: "a part of the path is not a folder",
-    errno.EISDIR: "it is a folder",
-}
-
 _O_BINARY = getattr(os, "O_BINARY", 0)  # Windows: no newline translation
-
-
-def describe_os_error(exc: OSError) -> str:
-    reason = _REASONS.get(exc.errno or 0)
-    if reason is None:
-        reason = (exc.strerror or type(exc).__name__).lower()
-    return reason
 
 
 class FileSink:
@@ -104,11 +89,13 @@ class FileSink:
             needs_header, needs_newline = self._inspect(fd)
             header = self.format.header if needs_header and self.format.header else ""
             data = (("\n" if needs_newline else "") + header + record).encode("utf-8")
+            size = os.fstat(fd).st_size
             try:
                 written = os.write(fd, data)
                 while written < len(data):  # a short write to a regular file means "disk full" next
                     written += os.write(fd, data[written:])
             except OSError as exc:
+                self._cut_back(fd, size)
                 raise self._error("write to", exc) from None
             try:
                 os.fsync(fd)
@@ -118,6 +105,13 @@ class FileSink:
                     raise self._error("write to", exc) from None
         finally:
             os.close(fd)
+
+    def _cut_back(self, fd: int, size: int) -> None:
+        """Take back a partly written record (disk full mid-record), so every record in the file is whole:
+        half a YAML document would make a YAML reader refuse the whole file."""
+        if _is_regular(fd):
+            with contextlib.suppress(OSError):
+                os.ftruncate(fd, size)
 
     def close(self) -> None:
         self._closed = True  # nothing is held open between writes

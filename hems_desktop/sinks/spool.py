@@ -1,5 +1,7 @@
 """A durable, bounded, first-in-first-out spool of messages waiting to be published.
 
+Each network output has its own spool file (Pub/Sub: ``pubsub-spool.sqlite3``, MQTT:
+``mqtt-spool.sqlite3``), so one output's backlog never holds up or pushes out the other's.
 One SQLite file (stdlib `sqlite3`, WAL journal, ``synchronous=FULL``: a committed row survives
 a crash and a power cut) holds one row per pending message:
 
@@ -8,7 +10,7 @@ id             INTEGER PRIMARY KEY AUTOINCREMENT: the publishing order
 reading_id     TEXT UNIQUE: a reading is spooled at most once
 data           BLOB: the message body
 attributes     TEXT: the message attributes as a JSON object of strings
-ordering_key   TEXT
+ordering_key   TEXT: the Pub/Sub ordering key; the MQTT output keeps the meter id here
 enqueued_at    REAL: Unix time when the row was added
 attempts       INTEGER: failed publish attempts so far
 =============  ============================================================
@@ -39,7 +41,7 @@ from pathlib import Path
 
 log = logging.getLogger(__name__)
 
-SPOOL_FILE_NAME = "pubsub-spool.sqlite3"
+SPOOL_FILE_NAME = "pubsub-spool.sqlite3"  # the Pub/Sub output's; other outputs name their own
 DEFAULT_MAX_MESSAGES = 500_000
 WARN_FRACTION = 0.8
 REARM_FRACTION = 0.5
@@ -58,13 +60,13 @@ CREATE TABLE IF NOT EXISTS pending (
 """
 
 
-def default_spool_path() -> Path:
-    """``<user data dir>/hems-desktop/pubsub-spool.sqlite3`` (platformdirs)."""
+def default_spool_path(file_name: str = SPOOL_FILE_NAME) -> Path:
+    """``<user data dir>/hems-desktop/<file_name>`` (platformdirs); Pub/Sub's file by default."""
     from platformdirs import user_data_dir
 
-    from hems_desktop.config import APP_NAME
+    from hems_desktop.settings.paths import APP_NAME
 
-    return Path(user_data_dir(APP_NAME, appauthor=False)) / SPOOL_FILE_NAME
+    return Path(user_data_dir(APP_NAME, appauthor=False)) / file_name
 
 
 class SpoolError(Exception):
@@ -89,11 +91,14 @@ class Spool:
         *,
         max_messages: int = DEFAULT_MAX_MESSAGES,
         on_warning: Callable[[str], None] | None = None,
+        label: str = "Pub/Sub",
     ) -> None:
+        """`label` names the output in the fill-level warnings ("the MQTT spool ... is full")."""
         if max_messages < 1:
             raise ValueError("max_messages must be at least 1")
         self.path = Path(path) if path is not None else default_spool_path()
         self.max_messages = max_messages
+        self.label = label
         self.dropped = 0  # messages pushed out by the bound since this spool was opened
         self._on_warning = on_warning
         self._lock = threading.Lock()
@@ -164,15 +169,19 @@ class Spool:
 
     # ---- reading and acknowledging ----
 
-    def peek(self, limit: int) -> list[SpooledMessage]:
-        """The oldest `limit` messages, oldest first."""
+    def peek(self, limit: int, after_id: int = 0) -> list[SpooledMessage]:
+        """The oldest `limit` messages with an id above `after_id`, oldest first.
+
+        `after_id` lets a publisher that keeps several messages in flight fetch the next ones
+        without re-reading those it already sent.
+        """
         with self._lock:
             if self._closed:
                 return []
             try:
                 rows = self._db.execute(
                     "SELECT id, reading_id, data, attributes, ordering_key, enqueued_at, attempts "
-                    "FROM pending ORDER BY id LIMIT ?", (limit,)).fetchall()
+                    "FROM pending WHERE id > ? ORDER BY id LIMIT ?", (after_id, limit)).fetchall()
             except sqlite3.Error as exc:
                 raise SpoolError(f"cannot read the spool {self.path}: {exc}") from None
         return [SpooledMessage(row[0], row[1], bytes(row[2]), json.loads(row[3]), row[4], row[5], row[6])
@@ -252,11 +261,11 @@ class Spool:
     def _check_level(self) -> None:
         if self._count >= self.max_messages and not self._warned_full:
             self._warned_full = self._warned_high = True
-            self._warn(f"the Pub/Sub spool {self.path} is full ({self._count} of {self.max_messages} messages): "
+            self._warn(f"the {self.label} spool {self.path} is full ({self._count} of {self.max_messages} messages): "
                        "from now on each new reading pushes out the oldest one")
         elif self._count >= self.max_messages * WARN_FRACTION and not self._warned_high:
             self._warned_high = True
-            self._warn(f"the Pub/Sub spool {self.path} is {100 * self._count // self.max_messages} % full "
+            self._warn(f"the {self.label} spool {self.path} is {100 * self._count // self.max_messages} % full "
                        f"({self._count} of {self.max_messages} messages waiting to be published); "
                        "the oldest readings will be dropped when it is full")
 
@@ -264,5 +273,5 @@ class Spool:
         before = self.dropped
         self.dropped += dropped
         if before == 0 or before // DROP_LOG_EVERY != self.dropped // DROP_LOG_EVERY:
-            self._warn(f"the Pub/Sub spool is full: dropped the oldest reading(s) to make room; "
+            self._warn(f"the {self.label} spool is full: dropped the oldest reading(s) to make room; "
                        f"{self.dropped} reading(s) lost so far")

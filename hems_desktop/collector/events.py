@@ -1,0 +1,83 @@
+"""What the collector tells its shells (CLI, GUI): typed values, never strings to compare."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from hems_desktop.device.base import DongleInfo
+from hems_desktop.errors import ErrorKind
+from hems_desktop.reading import Reading
+from hems_desktop.session.network import Network
+from hems_desktop.session.state import SessionState
+
+
+@dataclass(frozen=True)
+class StateChanged:
+    state: SessionState
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class MeterIdentity:
+    """What the meter says of itself (read once per session where its property map lists it)."""
+
+    manufacturer: str | None = None  # EPC 8A (a maker code, shown as the code when unknown)
+    serial: str | None = None  # EPC 8D
+    release: str | None = None  # EPC 82 (ECHONET Appendix release, e.g. "F", "R")
+    route_b_number: str | None = None  # EPC C0 (next-generation meters)
+    fault: bool | None = None  # EPC 88 (True: the meter reports a fault)
+
+
+@dataclass(frozen=True)
+class ConnectionInfo:
+    """Where the session is: for the connection panel (and `--debug`)."""
+
+    port: str
+    dongle: DongleInfo | None
+    network: Network | None
+    joined_at: float  # unix seconds
+    meter: MeterIdentity | None = None
+
+
+@dataclass(frozen=True)
+class Connected:
+    info: ConnectionInfo
+
+
+@dataclass(frozen=True)
+class ReadingTaken:
+    reading: Reading
+
+
+@dataclass(frozen=True)
+class FixedTimeReading:
+    """The meter's own :00/:30 cumulative value (EA), sent unsolicited."""
+
+    at: dt.datetime
+    cumulative_kwh: float | None
+    meter_id: str
+
+
+@dataclass(frozen=True)
+class SlotMissed:
+    slot: dt.datetime
+    reason: str
+
+
+@dataclass(frozen=True)
+class ErrorReported:
+    message: str
+    fatal: bool = False
+    kind: ErrorKind = ErrorKind.INTERNAL
+
+
+@dataclass(frozen=True)
+class Recovered:
+    """The collector reads again after an error it reported (the GUI clears "last error")."""
+
+
+CollectorEvent = (StateChanged | Connected | ReadingTaken | FixedTimeReading | SlotMissed | ErrorReported
+                  | Recovered)
+EventCallback = Callable[[CollectorEvent], None]

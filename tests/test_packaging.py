@@ -518,7 +518,7 @@ def test_build_deb_ships_the_service_files_and_one_launcher() -> None:
     script = (PACKAGING / "linux" / "build-deb.sh").read_text()
     assert 'usr/lib/systemd/system/hems-collector.service' in script
     assert 'ln -sfn hems-desktop "$BUNDLE/hems-collector"' in script
-    assert "debian_deps.py\" depends" in script and "COMPRESS=(-Zxz)" in script
+    assert "debian_deps.py\" depends" in script and "COMPRESS=(-Zxz -z9)" in script
 
 
 def test_launcher_dispatches_on_its_name(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -144,7 +144,8 @@ def test_a_port_lost_while_configuring_a_reconnect_is_a_lost_session(make_emulat
         emu.unplug(0.2)  # the dongle goes away and comes back: the reconnect configures it again
 
     threading.Thread(target=lose_after_first, daemon=True).start()
-    assert collector.run() == 0
+    status = collector.run()
+    assert status == 0, [e for e in events.of(ErrorReported) if e.fatal]
     assert len(events.of(ReadingTaken)) == 4
     lost = [e for e in events.of(ErrorReported) if e.kind in (ErrorKind.LOST, ErrorKind.PORT)]
     assert lost and not any(e.fatal for e in events.of(ErrorReported))

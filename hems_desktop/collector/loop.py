@@ -163,6 +163,7 @@ class Collector:
         try:
             reading = take_reading(self.session)
         except Stopped:
+            self._emit(SlotMissed(slot, "the collector was stopped"))  # every slot is read or said missed
             return True
         except (HemsError, EchonetError) as exc:  # timeouts, lost session, silent dongle...
             self._emit(SlotMissed(slot, message_of(exc)))

@@ -18,8 +18,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import serial
-
 from hems_desktop.describe import describe_port_error
 from hems_desktop.device.base import (
     ECHONET_UDP_PORT,
@@ -36,6 +34,7 @@ from hems_desktop.device.base import (
     Stopped,
 )
 from hems_desktop.device.factory import make_dongle
+from hems_desktop.device.port_errors import PORT_ERRORS
 from hems_desktop.protocol import echonet
 from hems_desktop.protocol.echonet import ESV, Frame, Property
 from hems_desktop.redaction import mask_id
@@ -157,7 +156,7 @@ class Session:
                                       stop=self.stop)
         try:
             dongle.open()
-        except (serial.SerialException, OSError, ValueError, OverflowError) as exc:
+        except PORT_ERRORS as exc:
             raise PortUnavailable(describe_port_error(self.config.port, exc)) from None
         dongle.add_listener(self._on_message)
         self.dongle = dongle

@@ -47,6 +47,8 @@ class MeterProperties:
     def supported_epcs(self) -> frozenset[int]:
         cfg = self.meter.config
         epcs = BASE_EPCS | (RELEASE_R_EPCS if cfg.next_generation else frozenset())
+        if cfg.coefficient is None:
+            epcs -= {m.EPC_COEFFICIENT}  # a meter without D3 does not list it either
         return frozenset(epcs - set(cfg.unsupported_epcs))
 
     # ---- Set ----
@@ -86,8 +88,7 @@ class MeterProperties:
 
     def value(self, epc: int, now: float) -> bytes | None:
         """EDT of a property at `now` (the meter's clock), or None when the meter does not support it."""
-        cfg = self.meter.config
-        if epc not in self.supported_epcs() or (epc == m.EPC_COEFFICIENT and cfg.coefficient is None):
+        if epc not in self.supported_epcs():
             return None
         model = self.meter
         if epc == m.EPC_INSTANT_POWER:

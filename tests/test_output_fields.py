@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from hems_desktop.reading import ALL_FIELDS, RECORD_FIELDS, Reading
 from hems_desktop.settings import resolve_settings
@@ -141,3 +143,21 @@ def test_mqtt_state_carries_the_chosen_fields_and_always_the_reading_id(
                       "reading_id": "rid-1"}
     configs = [m.topic for m in live.messages if m.topic.startswith("homeassistant/") and m.payload]
     assert not any("energy_export" in topic for topic in configs)  # no sensor for a field the state lacks
+
+
+_numbers = st.none() | st.floats(-1e9, 1e9, allow_nan=False) | st.integers(-(2**40), 2**40)
+_ids = st.text(alphabet="0123456789abcdefABCDEF-c", max_size=24)
+
+
+@settings(max_examples=300)
+@given(st.datetimes(timezones=st.sampled_from([JST, dt.timezone.utc, dt.timezone(dt.timedelta(hours=-5))])),
+       _numbers, _numbers, _numbers, _numbers, _numbers, _ids, _ids, st.none() | st.just(MINUTE))
+def test_yaml_records_are_the_python_emitters_text(at: dt.datetime, kwh: Any, watts: Any, r_a: Any, t_a: Any,
+                                                   export: Any, meter_id: str, rid: str, minute: Any) -> None:
+    """libyaml writes our records exactly as PyYAML's own emitter does (the format's contract)."""
+    reading = Reading(at, kwh, watts, r_a, t_a, meter_id=meter_id, reading_id=rid, cumulative_reverse_kwh=export,
+                      one_minute_kwh=kwh, one_minute_time=minute)
+    for fields in (RECORD_FIELDS, ALL_FIELDS):
+        python = yaml.safe_dump(reading.to_record(fields), explicit_start=True, sort_keys=False,
+                                allow_unicode=True, default_flow_style=False)
+        assert get_format("yaml", fields).encode(reading) == python

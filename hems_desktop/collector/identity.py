@@ -27,7 +27,6 @@ def identify(session: Session, connected: ConnectionInfo | None) -> list[Collect
     events: list[CollectorEvent] = []
     if connected is not None:
         events.append(Connected(dataclasses.replace(connected, meter=identity, meter_id=session.meter_id)))
-    if identity.fault:
-        log.warning("%s", FAULT_MESSAGE)
+    if identity.fault:  # the shells say it (the CLI logs ErrorReported as a warning; the app notifies)
         events.append(ErrorReported(FAULT_MESSAGE, kind=ErrorKind.METER_FAULT))
     return events

@@ -146,6 +146,15 @@ def test_a_meter_that_answers_fewer_epcs_is_asked_for_the_rest(dongle_emulator: 
     check_against_the_model(emu, readings, export=True, release_r=False)
 
 
+def test_a_meter_ignoring_large_gets_is_read_in_small_ones(dongle_emulator: Any, e2e_config: Any) -> None:
+    emu = dongle_emulator(ignore_gets_over=5, solar_peak_w=3000)
+    run = Run(e2e_config(emu, request_timeout=0.1), count=2).start()
+    assert run.wait(20) == 0 and len(run.readings) == 2
+    assert emu.dongle.stats["ignored_gets"] == 3  # the combined Get, three attempts; then never again
+    assert all(len(get) <= 5 for get in gets(emu)) and gets(emu)[0] == [m.EPC_GET_MAP]
+    check_against_the_model(emu, run.readings, export=True, release_r=False)
+
+
 def test_properties_missing_from_the_map_are_never_asked(dongle_emulator: Any, e2e_config: Any) -> None:
     emu = dongle_emulator(unsupported_epcs=frozenset({m.EPC_CUMULATIVE_REVERSE, m.EPC_SERIAL_NUMBER}))
     session = Session(e2e_config(emu))

@@ -57,6 +57,7 @@ class MeterConfig:
     fault: bool = False  # 88: the meter reports a fault
     refuse_whole_get: bool = False  # one unsupported EPC in a Get: Get_SNA without any value (some meters)
     max_get_epcs: int | None = None  # answer only the first N EPCs of a Get (a meter with a small OPC limit)
+    ignore_gets_over: int | None = None  # no answer at all to a Get of more than N EPCs
 
     @property
     def next_generation(self) -> bool:

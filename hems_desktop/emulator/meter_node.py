@@ -123,6 +123,10 @@ class MeterNode:
             return None
         now = self.clock()
         if frame.esv == ESV.GET:
+            limit = self.meter.config.ignore_gets_over
+            if limit is not None and len(frame.properties) > limit:
+                self._count("ignored_gets")
+                return None
             answer = self._get(frame, now)
             self.answered_gets.append((now, frame, answer))
             return answer

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from hems_desktop.protocol import meter as m
 from hems_desktop.protocol.echonet import EchonetError
 from hems_desktop.session.constants import MeterConstants, constants_from
+from hems_desktop.session.errors import RequestTimeout
 from hems_desktop.session.meter_info import MeterCache, MeterIdentity, MeterProfile, identity_from
 from hems_desktop.session.meter_start import note_route_b_number, read_start
 from hems_desktop.session.network import Network
@@ -33,6 +34,7 @@ class MeterSession:
     meter_cache: MeterCache
     _primed: tuple[float, dict[int, bytes], dt.datetime] | None
     _identity_attempts: int
+    _start_unanswered: int  # first Gets of this meter that went unanswered (in this run)
 
     def get_properties(self, epcs: Iterable[int], *, probe_each: bool = True) -> dict[int, bytes]:
         raise NotImplementedError  # Session's
@@ -55,7 +57,11 @@ class MeterSession:
 
     def _read_start(self) -> None:
         """The first Get (meter_start.py): map, constants and the first reading's values."""
-        values = read_start(self, self.meter)
+        try:
+            values = read_start(self, self.meter, slowly=self._start_unanswered > 0)
+        except RequestTimeout:
+            self._start_unanswered += 1  # the next try asks in small Gets
+            raise
         self.constants = constants_from(values)
         reading = {epc: values[epc] for epc in self.meter.reading_epcs() if epc in values}
         self._primed = (time.monotonic(), reading, dt.datetime.now().astimezone())

@@ -13,7 +13,8 @@ Get, which the collector makes in the spare time after the first reading:
 Refusals: a meter that answers Get_SNA naming the EPCs it lacks (PDC 0) has those left out, as
 always. A meter that refuses the whole Get without a single value (one unsupported EPC, D3 say,
 spoils the frame on some meters) is asked again the slow, safe way: 9F alone, then the
-constants it lists, then the reading properties it lists.
+constants it lists, then the reading properties it lists. So is a meter that left the combined
+Get unanswered (the session's next try goes the safe way).
 """
 
 from __future__ import annotations
@@ -52,8 +53,13 @@ def plan_first_get(profile: MeterProfile) -> tuple[list[int], set[int]]:
     return epcs[:MAX_EPCS_PER_GET], set(epcs[MAX_EPCS_PER_GET:])
 
 
-def read_start(getter: Getter, profile: MeterProfile) -> dict[int, bytes]:
-    """The constants' and the first reading's values (and the map into `profile`): one Get when it can."""
+def read_start(getter: Getter, profile: MeterProfile, *, slowly: bool = False) -> dict[int, bytes]:
+    """The constants' and the first reading's values (and the map into `profile`): one Get when it can.
+
+    `slowly`: straight to the safe way (after the combined Get went unanswered: a meter may ignore
+    a Get it finds too large instead of refusing it)."""
+    if slowly:
+        return _read_start_slowly(getter, profile)
     first, left = plan_first_get(profile)
     values = getter.get_properties(first, probe_each=False)
     if not values:

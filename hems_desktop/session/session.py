@@ -106,6 +106,7 @@ class Session(MeterSession):
         self.meter_cache = MeterCache(config.cache_dir)
         self._primed = None
         self._identity_attempts = 0
+        self._start_unanswered = 0
         self.gate = SendGate(config.join_timeout, self.stop,
                              on_reauth_overdue=lambda: self._apply(SessionTimer.REAUTH_OVERDUE, ""))
         self.requests = Requests(self.gate, self._send, timeout=config.request_timeout,

@@ -23,7 +23,7 @@ from hems_desktop.session.network import Network
 
 log = logging.getLogger("hems_desktop.session")
 
-PRIMED_READING_MAX_AGE_S = 5.0  # the first Get's reading values serve a reading taken this soon after
+PRIMED_READING_MAX_AGE_S = 2.0  # the first Get's values serve the reading taken right after joining, not a later slot
 IDENTITY_ATTEMPTS = 2  # identity Gets per session that may time out before it is left for the next session
 
 

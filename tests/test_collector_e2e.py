@@ -61,7 +61,8 @@ class Run:
     """A collector running in a thread, with every event it emitted."""
 
     def __init__(self, config: SessionConfig, count: int | None,
-                 hook: Callable[[Run, CollectorEvent], None] | None = None, **kwargs: Any) -> None:
+                 hook: Callable[[Run, CollectorEvent], None] | None = None, interval_s: float = INTERVAL_S,
+                 **kwargs: Any) -> None:
         self.events: list[CollectorEvent] = []
         self.times: list[float] = []
         self.sink = ListSink()
@@ -70,7 +71,7 @@ class Run:
         options.update(kwargs)
         self.collector = Collector(
             Session(config),
-            IntervalSchedule(INTERVAL_S, dt.datetime.now().astimezone()),
+            IntervalSchedule(interval_s, dt.datetime.now().astimezone()),
             [self.sink],
             on_event=self._on_event,
             count=count,

@@ -27,6 +27,7 @@ from hems_desktop.collector import (
     SlotMissed,
     StateChanged,
 )
+from hems_desktop.collector.recovery import EXIT_CONFIG
 from hems_desktop.emulator import Emulator
 from hems_desktop.emulator.meter_model import JST, slot_of, slot_start_jst
 from hems_desktop.protocol import meter as m
@@ -365,7 +366,7 @@ def test_fixed_time_notice_becomes_an_event(make_emulator: Any, e2e_config: Any,
 def test_wrong_password_exits_without_hammering_the_meter(dongle_emulator: Any, e2e_config: Any) -> None:
     emu = dongle_emulator(password="OTHERPASS999")
     run = run_collector(e2e_config(emu), count=3, timeout=10)
-    assert run.status == 1 and run.elapsed < 5
+    assert run.status == EXIT_CONFIG and run.elapsed < 5  # 78: a service manager must not restart it
     fatal = [e for e in run.of(ErrorReported) if e.fatal]
     assert len(fatal) == 1 and fatal[0].kind == "credentials"
     assert "B_ROUTE_PASSWORD" in fatal[0].message
@@ -385,7 +386,7 @@ def test_wrong_password_with_a_cached_network_still_gives_up(make_emulator: Any,
     emu.meter.config.password = "CHANGEDPASS1"
     joins = emu.dongle.joins
     run = run_collector(config, count=3, timeout=10)
-    assert run.status == 1 and run.elapsed < 5
+    assert run.status == EXIT_CONFIG and run.elapsed < 5
     fatal = [e for e in run.of(ErrorReported) if e.fatal]
     assert [e.kind for e in fatal] == ["credentials"]
     assert emu.dongle.joins - joins <= 3  # cached join, rescan join, one more scan+join: then it stops

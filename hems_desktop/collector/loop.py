@@ -43,7 +43,6 @@ log = logging.getLogger("hems_desktop.collector")
 
 SLOT_GRACE = dt.timedelta(seconds=60)  # a slot this late is reported as missed instead of read late
 MISSED_LISTED = 3  # missed slots reported one by one; the rest in one summary
-EXIT_FATAL = 1
 EXIT_BUG = 3
 
 
@@ -232,7 +231,7 @@ class Collector:
                                        and not self._ever_joined and strikes >= recovery.strikes)
             kind = exc.kind if isinstance(exc, HemsError) else ErrorKind.INTERNAL
             if fatal:
-                self.exit_status = EXIT_FATAL
+                self.exit_status = recovery.exit_status
                 self._emit(ErrorReported(message_of(exc), fatal=True, kind=kind))
                 self._stop.set()
                 return False

@@ -431,7 +431,7 @@ def test_password_never_logged_nor_in_any_message(make_emulator: Any, e2e_config
     assert good.status == 0 and len(good.readings) == 4
     emu.meter.config.password = "CHANGEDPASS1"
     bad = run_collector(config, count=1, timeout=10)
-    assert bad.status == 1
+    assert bad.status == EXIT_CONFIG  # rejected credentials
     assert emu.dongle.password == PASSWORD  # the password did go to the dongle
     assert any("SKSETPWD" in r.getMessage() for r in caplog.records)
     assert PASSWORD not in caplog.text

@@ -19,6 +19,7 @@ _OS_REASONS = {
     errno.EROFS: "the file system is read-only",
     errno.ENOENT: "the folder does not exist",
     errno.ENOTDIR: "a part of the path is not a folder",
+    errno.EEXIST: "a part of the path is a file, not a folder",
     errno.EISDIR: "it is a folder",
 }
 

@@ -432,3 +432,80 @@ def test_slots_of_an_outage_the_run_ends_in_are_still_reported(make_emulator: An
     total = max(summaries) if summaries else len(missed)
     assert missed and any("not reachable" in e.reason for e in missed)
     assert total >= 15  # every slot of the outage is read or said to be missed, also at the end
+
+
+def test_a_second_ctrl_c_ends_the_pubsub_flush_at_once(tmp_path: Path) -> None:
+    import os
+    import queue
+    import signal
+
+    from pubsub_server import FakePublisherServer
+
+    server = FakePublisherServer().start()
+    server.mode = "unavailable"  # Pub/Sub is down: every reading stays spooled, the exit flush would wait 30 s
+    try:
+        env = {**os.environ, "PUBSUB_EMULATOR_HOST": server.host, "HOME": str(tmp_path),
+               "XDG_DATA_HOME": str(tmp_path / "data"), "XDG_CACHE_HOME": str(tmp_path / "cache")}
+        proc = subprocess.Popen([sys.executable, "-m", "hems_desktop.cli", "--demo", "--output", "cloud",
+                                 "--project", "p", "--topic", "t", "--mode", "interval", "-i", "1"],
+                                env=env, cwd=tmp_path, stderr=subprocess.PIPE, text=True)
+        lines: queue.Queue[str] = queue.Queue()
+        seen: list[str] = []
+
+        def pump() -> None:  # read stderr all along: a full pipe would block the child
+            assert proc.stderr is not None
+            for line in proc.stderr:
+                lines.put(line)
+
+        threading.Thread(target=pump, daemon=True).start()
+
+        def wait_line(text: str) -> None:
+            deadline = time.monotonic() + 60
+            while not any(text in line for line in seen):
+                assert time.monotonic() < deadline, "".join(seen)
+                try:
+                    seen.append(lines.get(timeout=1))
+                except queue.Empty:
+                    assert proc.poll() is None, "".join(seen)
+
+        wait_line("Pub/Sub is not reachable")
+        proc.send_signal(signal.SIGINT)
+        wait_line("publishing")  # the exit's flush has started
+        second = time.monotonic()
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(15)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+        assert time.monotonic() - second < STOP_BOUND_S, "".join(seen)  # not the 30 s grace
+        assert proc.returncode == 0
+        time.sleep(0.2)
+        while not lines.empty():
+            seen.append(lines.get())
+        rest = "".join(seen)
+        assert "Traceback" not in rest and "waiting in the Pub/Sub spool" in rest  # kept for the next start
+    finally:
+        server.stop()
+
+
+@pytest.mark.parametrize(("kind", "fragment"), [("port-is-a-file", "is not a serial port"),
+                                                ("history-unwritable", "cannot be opened"),
+                                                ("file-in-proc", "no file can be created in that folder")])
+def test_messages_say_what_is_wrong(tmp_path: Path, kind: str, fragment: str) -> None:
+    env = {"B_ROUTE_ID": ROUTE_B_ID, "B_ROUTE_PASSWORD": PASSWORD}
+    if kind == "port-is-a-file":
+        plain = tmp_path / "ttyUSB0"
+        plain.write_text("not a device")
+        done = run_cli("--port", str(plain), cwd=tmp_path, env=env)
+        assert done.returncode == 1 and fragment in done.stderr and "Traceback" not in done.stderr
+        return
+    if kind == "history-unwritable":
+        done = run_cli("--demo", "--count", "1", "--history", str(tmp_path / "no" / "such" / "folder" / "h.db"),
+                       cwd=tmp_path)
+        if done.returncode == 0:  # root may create the folders: make the place a file instead
+            (tmp_path / "blocked").write_text("")
+            done = run_cli("--demo", "--count", "1", "--history", str(tmp_path / "blocked" / "h.db"), cwd=tmp_path)
+    else:
+        done = run_cli("--demo", "--count", "1", "--output", "file", "--file", "/proc/hems-test.csv", cwd=tmp_path)
+    one_clear_line(done, fragment)

@@ -67,11 +67,27 @@ class Endpoint:
             self.emulator = None
 
 
+def check_credentials(settings: Settings) -> None:
+    """The credentials a real meter needs, checked before anything starts. Raises RunSetupError."""
+    if settings.demo:
+        return
+    route_b_id, password = settings.route_b_id or "", settings.route_b_password or ""
+    if not route_b_id or not password:
+        raise RunSetupError("B_ROUTE_ID and B_ROUTE_PASSWORD must be set (environment or .env file); "
+                            "or try --demo to run without a meter")
+    try:
+        parse_route_b_id(route_b_id)
+        parse_password(password)
+    except ValueError as exc:
+        raise RunSetupError(str(exc)) from None
+
+
 def open_endpoint(settings: Settings, *, cache: Path | None = None, demo_speed: float = DEMO_SPEED) -> Endpoint:
     """Validate the credentials (or start the demo meter) and build the session settings.
 
     Raises RunSetupError for settings a user must fix.
     """
+    check_credentials(settings)
     emulator = None
     route_b_id, password = settings.route_b_id or "", settings.route_b_password or ""
     port = settings.serial_port
@@ -81,15 +97,6 @@ def open_endpoint(settings: Settings, *, cache: Path | None = None, demo_speed: 
         port, network_cache = emulator.port, None
         route_b_id, password = route_b_id or DEMO_ROUTE_B_ID, password or DEMO_PASSWORD
         log.info("demo mode: a virtual dongle and meter on %s", port)
-    else:
-        if not route_b_id or not password:
-            raise RunSetupError("B_ROUTE_ID and B_ROUTE_PASSWORD must be set (environment or .env file); "
-                                "or try --demo to run without a meter")
-        try:
-            parse_route_b_id(route_b_id)
-            parse_password(password)
-        except ValueError as exc:
-            raise RunSetupError(str(exc)) from None
     config = SessionConfig(
         port=port,
         baudrate=settings.baudrate,

@@ -9,16 +9,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from hems_desktop.app.endpoint import DEMO_SPEED, Endpoint, RunSetupError, open_endpoint
+from hems_desktop.app.endpoint import DEMO_SPEED, Endpoint, RunSetupError, check_credentials, open_endpoint
 from hems_desktop.app.outputs import OutputEvents
 from hems_desktop.collector import Collector, EventCallback
-from hems_desktop.describe import describe_sqlite_error
+from hems_desktop.describe import describe_os_error, describe_sqlite_error
 from hems_desktop.reading import local_now
 from hems_desktop.schedule import build_schedule
 from hems_desktop.settings import Settings
 
 if TYPE_CHECKING:
     from hems_desktop.history import HistoryStore
+    from hems_desktop.sinks.base import Sink
 
 log = logging.getLogger("hems_desktop.app")
 
@@ -58,33 +59,32 @@ def prepare_run(
     """
     from hems_desktop.sinks import SinkError, build_sinks, check_outputs
 
+    # What the user must fix is found before anything is started or created (no file, no demo meter).
+    check_credentials(settings)
     try:
-        check_outputs(settings)  # before the demo meter starts or any file is created
+        check_outputs(settings)
     except SinkError as exc:
         raise RunSetupError(str(exc)) from None
     events = OutputEvents(on_event)
-    endpoint = open_endpoint(settings, cache=cache, demo_speed=demo_speed)
     history: HistoryStore | None = None
+    sinks: list[Sink] = []
     try:
-        sinks = list(build_sinks(settings, report=events.output_left_out))
         history_file = history_path or settings.history
         if history_file is not None:
-            from hems_desktop.history import HistoryStore
+            history = open_history(history_file)
+        sinks = list(build_sinks(settings, report=events.output_left_out))
+        if history is not None:
             from hems_desktop.sinks.history import HistorySink
 
-            try:
-                history = HistoryStore(history_file)
-            except sqlite3.Error as exc:
-                raise RunSetupError(f"history database {history_file}: {describe_sqlite_error(exc)}") from None
-            except (OSError, RuntimeError) as exc:
-                raise RunSetupError(f"history database {history_file}: {exc}") from None
             sinks.append(HistorySink(history))
-    except SinkError as exc:
-        _close(endpoint, history)
+        endpoint = open_endpoint(settings, cache=cache, demo_speed=demo_speed)
+    except (SinkError, RunSetupError) as exc:
+        for sink in sinks:
+            sink.close()
+        if history is not None:
+            with contextlib.suppress(sqlite3.Error):
+                history.close()
         raise RunSetupError(str(exc)) from None
-    except RunSetupError:
-        _close(endpoint, history)
-        raise
     mode, interval = settings.mode, settings.interval
     if settings.demo and all(settings.origin.get(k, "default") == "default" for k in ("mode", "schedule")):
         # A demo should show data now, not in 5 minutes: every 10 s, or the --interval given.
@@ -99,8 +99,15 @@ def prepare_run(
     return CollectorRun(collector, endpoint, history)
 
 
-def _close(endpoint: Endpoint, history: HistoryStore | None) -> None:
-    endpoint.close()
-    if history is not None:
-        with contextlib.suppress(sqlite3.Error):
-            history.close()
+def open_history(path: Path) -> HistoryStore:
+    """The history database, or one line saying why it cannot be used (RunSetupError)."""
+    from hems_desktop.history import HistoryStore
+
+    try:
+        return HistoryStore(path)
+    except sqlite3.Error as exc:
+        raise RunSetupError(f"history database {path}: {describe_sqlite_error(exc)}") from None
+    except OSError as exc:
+        raise RunSetupError(f"history database {path} cannot be opened: {describe_os_error(exc)}") from None
+    except RuntimeError as exc:  # a database from a newer version
+        raise RunSetupError(str(exc)) from None

@@ -23,6 +23,7 @@ import stat
 from pathlib import Path
 
 from hems_desktop.describe import describe_os_error
+from hems_desktop.messages import msg
 from hems_desktop.reading import Reading
 from hems_desktop.sinks.base import SinkError
 from hems_desktop.sinks.formats import get_format
@@ -46,14 +47,15 @@ class FileSink:
     def __repr__(self) -> str:
         return f"FileSink({str(self.path)!r}, {self.format.name!r})"
 
-    def _error(self, what: str, exc: OSError) -> SinkError:
-        return SinkError(f"cannot {what} {self.path}: {describe_os_error(exc)}", self.name)
+    def _error(self, message: str) -> SinkError:
+        return SinkError(message, self.name)
 
     def _open(self) -> int:
         try:
             return os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT | _O_BINARY, 0o644)
         except OSError as exc:
-            raise self._error("open", exc) from None
+            raise self._error(msg("cannot open {path}: {reason}", path=self.path,
+                                  reason=describe_os_error(exc))) from None
 
     def _inspect(self, fd: int) -> tuple[bool, bool]:
         """(needs_header, needs_newline) for the file open at `fd`."""
@@ -67,17 +69,18 @@ class FileSink:
                 first = head.split(b"\n", 1)[0].decode("utf-8", errors="replace")
                 if not self.format.is_header(first):
                     raise SinkError(
-                        f"{self.path} exists but does not start with the CSV header; "
-                        "choose another file for csv output",
+                        msg("{path} exists but does not start with the CSV header; choose another file for csv output",
+                            path=self.path),
                         self.name,
                     )
             return False, needs_newline
         except OSError as exc:
-            raise self._error("read", exc) from None
+            raise self._error(msg("cannot read {path}: {reason}", path=self.path,
+                                  reason=describe_os_error(exc))) from None
 
     def write(self, reading: Reading) -> None:
         if self._closed:
-            raise SinkError(f"{self.path}: output is closed", self.name)
+            raise SinkError(msg("{path}: output is closed", path=self.path), self.name)
         try:
             record = self.format.encode(reading)
         except ValueError as exc:
@@ -92,13 +95,15 @@ class FileSink:
                 while written < len(data):  # a short write to a regular file means "disk full" next
                     written += os.write(fd, data[written:])
             except OSError as exc:
-                raise self._error("write to", exc) from None
+                raise self._error(msg("cannot write to {path}: {reason}", path=self.path,
+                                      reason=describe_os_error(exc))) from None
             try:
                 os.fsync(fd)
             except OSError as exc:
                 # Character devices and pipes cannot fsync (EINVAL): the data went out anyway.
                 if exc.errno != errno.EINVAL or _is_regular(fd):
-                    raise self._error("write to", exc) from None
+                    raise self._error(msg("cannot write to {path}: {reason}", path=self.path,
+                                          reason=describe_os_error(exc))) from None
         finally:
             os.close(fd)
 

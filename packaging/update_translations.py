@@ -5,8 +5,8 @@ The .ts file stays the translators' source (Qt Linguist opens it); ja.json seeds
 
 Two kinds of strings:
 - the GUI's tr() / QCoreApplication.translate() calls, found by pyside6-lupdate in hems_desktop/gui;
-- the core's user-facing messages, `msg("template {field}", ...)` calls anywhere else in
-  hems_desktop, collected here (with Python's own parser) into the "core" context, which the GUI
+- the core's user-facing messages, `msg("template {field}", ...)` calls anywhere in hems_desktop
+  (the GUI's bridge words one too), collected here (with Python's own parser) into the "core" context, which the GUI
   looks up with `QCoreApplication.translate("core", template)` (see hems_desktop/messages.py).
 Exits 1 when a string has no Japanese text yet (listed), or a translation drops a {field}.
 """
@@ -39,11 +39,9 @@ def tool(name: str) -> str:
 
 
 def core_templates(package: Path) -> dict[str, tuple[str, int]]:
-    """{template: (file, line)} of every `msg("...")` call outside the GUI, first occurrence kept."""
+    """{template: (file, line)} of every `msg("...")` call, first occurrence kept."""
     found: dict[str, tuple[str, int]] = {}
     for path in sorted(package.rglob("*.py")):
-        if "gui" in path.relative_to(package).parts:
-            continue
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
         for node in ast.walk(tree):
             if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "msg"

@@ -28,7 +28,10 @@ from hems_desktop.credentials import Credentials, CredentialStore
 from hems_desktop.gui.collector_controller import CollectorController
 from hems_desktop.gui.hems_app import HemsApp
 from hems_desktop.gui.icons import format_watts, status_pixmap
-from hems_desktop.gui.settings_dialog import SettingsDialog
+from hems_desktop.gui.insights_view import SCREENSHOT_VIEWS
+from hems_desktop.gui.settings_dialog import SettingsDialog, SettingsResult
+from hems_desktop.gui.settings_pages import TAB_NAMES
+from hems_desktop.insights.tariff import Tariff, Tier
 from hems_desktop.gui.single_instance import SingleInstance
 from hems_desktop.session import SessionState
 from hems_desktop.settings import resolve_settings
@@ -83,26 +86,25 @@ def test_settings_dialog_round_trips_every_field(qtbot, app_paths) -> None:  # t
     dialog = make_dialog(qtbot, app_paths[0])
     dialog.port_combo.setEditText("/dev/ttyUSB1")
     dialog.baud_combo.setCurrentText("57600")
-    dialog.dongle_combo.setCurrentText("bp35c2")
+    dialog.dongle_combo.setCurrentIndex(dialog.dongle_combo.findData("bp35c2"))
     dialog.channel_edit.setText("3b")
     dialog.pan_edit.setText("8CF5")
     dialog.ipv6_edit.setText("fe80::21c:6400:36e:8cf5")
     dialog.file_check.setChecked(True)
     dialog.file_edit.setText("/tmp/power.csv")
-    dialog.format_combo.setCurrentText("csv")
+    dialog.format_combo.setCurrentIndex(dialog.format_combo.findData("csv"))
     dialog.cloud_check.setChecked(True)
     dialog.project_edit.setText("my-project")
     dialog.topic_edit.setText("power")
     dialog.mode_combo.setCurrentIndex(1)
     dialog.interval_spin.setValue(120)
     dialog.cron_edit.setText("*/10 * * * *")
-    dialog.amperes_spin.setValue(40)
+    dialog.tariff_editor.set_tariff(Tariff(basic_monthly=1180.0, tiers=(Tier(None, 29.5),)))
+    dialog.amperes_spin.setValue(40)  # one contract amperage: the tariff's follows
     dialog.alert_spin.setValue(80)
-    dialog.price_spin.setValue(29.5)
-    dialog.basic_spin.setValue(1180)
     dialog.language_combo.setCurrentIndex(dialog.language_combo.findData("ja"))
     dialog.notify_check.setChecked(False)
-    settings, prefs, credentials = dialog.collect()
+    settings, prefs, credentials, tariff = dialog.collect()
     assert (settings.serial_port, settings.baudrate, settings.dongle) == ("/dev/ttyUSB1", 57600, "bp35c2")
     assert (settings.meter_channel, settings.meter_pan_id) == (0x3B, 0x8CF5)
     assert settings.meter_ipv6 == "FE80:0000:0000:0000:021C:6400:036E:8CF5"
@@ -111,12 +113,14 @@ def test_settings_dialog_round_trips_every_field(qtbot, app_paths) -> None:  # t
     assert (settings.project, settings.topic) == ("my-project", "power")
     assert (settings.mode, settings.interval) == ("interval", 120)
     assert settings.schedule == "*/10 * * * *"
-    assert prefs == DesktopPreferences(40, 80, 29.5, 1180.0, "ja", False, False, False)
+    # The price now lives in the tariff (its own tab); the old preferences keep their values.
+    assert prefs == DesktopPreferences(40, 80, 31.0, 935.0, "ja", False, False, False)
+    assert (tariff.basic_monthly, tariff.tiers[0].price_per_kwh, tariff.contract_amperes) == (1180.0, 29.5, 40)
     assert credentials == Credentials(ROUTE_B_ID, PASSWORD)
     # A second dialog built from those values shows the same values.
-    again = SettingsDialog(settings, prefs, credentials)
+    again = SettingsDialog(settings, prefs, credentials, tariff=tariff)
     qtbot.addWidget(again)
-    assert again.collect() == (settings, prefs, credentials)
+    assert again.collect() == (settings, prefs, credentials, tariff)
 
 
 @pytest.mark.parametrize(
@@ -138,6 +142,10 @@ def test_settings_dialog_refuses_bad_values(qtbot, app_paths, field: str, value:
     assert dialog.error_label.text()
     assert message.lower() in dialog.error_label.text().lower()
     assert PASSWORD not in dialog.error_label.text()
+    option = {"channel_edit": "meter_channel", "pan_edit": "meter_pan_id", "password_edit": "route_b_password",
+              "id_edit": "route_b_id", "cron_edit": "schedule", "ipv6_edit": "meter_ipv6"}[field]
+    under_field = dialog.errors.fields[option].error_label
+    assert not under_field.isHidden() and under_field.text()  # the error stands under its own field
 
 
 def test_schedule_preview_shows_next_runs(qtbot, app_paths) -> None:  # type: ignore[no-untyped-def]
@@ -156,8 +164,7 @@ def test_credentials_go_to_the_keyring_not_the_file(qtbot, app_paths, memory_key
     dialog.id_edit.setText(ROUTE_B_ID)
     dialog.password_edit.setText(PASSWORD)
     dialog.demo_check.setChecked(True)
-    settings, prefs, credentials = dialog.collect()
-    assert hems.apply_settings(settings, prefs, credentials)
+    assert hems.apply_settings(dialog.collect())
     try:
         text = settings_path.read_text()
         assert PASSWORD not in text and ROUTE_B_ID not in text
@@ -182,7 +189,8 @@ def test_no_keyring_offers_this_run_only_and_writes_nothing(qtbot, app_paths, mo
         qtbot.addWidget(hems.dashboard)
         assert hems.keyring_problem and "keyring" in hems.keyring_problem
         settings = dataclasses.replace(hems.settings, demo=True)
-        assert hems.apply_settings(settings, DesktopPreferences(demo=True), Credentials(ROUTE_B_ID, PASSWORD))
+        assert hems.apply_settings(SettingsResult(settings, DesktopPreferences(demo=True),
+                                                  Credentials(ROUTE_B_ID, PASSWORD), Tariff()))
         assert asked and "this run only" in asked[0]
         assert hems.session_credentials == Credentials(ROUTE_B_ID, PASSWORD)
         assert PASSWORD not in settings_path.read_text()
@@ -225,9 +233,10 @@ def test_breaker_warning_when_current_nears_the_contract(qtbot, app_paths, memor
     hems._on_reading(Reading(now, 100.0, 2000, 20.0, 5.0))
     assert not hems.notifications
     hems._on_reading(Reading(now, 100.0, 6000, 27.5, 5.0))
-    assert hems.notifications and "27.5" in hems.notifications[-1][1]
+    qtbot.waitUntil(lambda: bool(hems.notifications), timeout=5000)  # the desktop's service is tried first
+    assert "27.5" in hems.notifications[-1][1]
     hems._on_reading(Reading(now, 100.0, 6000, 28.0, 5.0))
-    assert len(hems.notifications) == 1  # not repeated every reading
+    assert hems.notifier.pending == 0 and len(hems.notifications) == 1  # not repeated every reading
 
 
 def test_collector_stop_is_safe_before_and_during_start(qtbot, make_emulator, app_paths) -> None:  # type: ignore[no-untyped-def]
@@ -246,6 +255,7 @@ def test_collector_stop_is_safe_before_and_during_start(qtbot, make_emulator, ap
 
 def test_icon_shows_watts_and_state() -> None:
     assert [format_watts(w) for w in (None, 0, 850, 1234, -1500, 12345)] == ["–", "0", "850", "1.2k", "-1.5k", "12k"]
+    assert [format_watts(w, compact=True) for w in (850, 1234, -1500)] == ["850", "1k", "-2k"]
     states = (SessionState.JOINED, SessionState.SCANNING, SessionState.CREDENTIALS_REJECTED, SessionState.STOPPED)
     colours = {s: status_pixmap(s, 500).toImage().pixelColor(32, 4).name() for s in states}
     assert len(set(colours.values())) == 4
@@ -268,7 +278,12 @@ def test_self_test_writes_screenshots_in_both_languages(tmp_path: Path) -> None:
                             env=env, capture_output=True, text=True, timeout=150)
     assert result.returncode == 0, result.stdout + result.stderr
     names = sorted(p.name for p in (tmp_path / "shots").glob("*.png"))
-    assert names == ["dashboard-en.png", "dashboard-ja.png", "settings-en.png", "settings-ja.png"]
+    expected = {"dashboard-en.png", "dashboard-ja.png", "dashboard-ja-live.png", "window-no-tray.png",
+                "dashboard-dark.png", "dashboard-1y.png"}
+    expected |= {f"settings-{tab}-{lang}.png" for tab in TAB_NAMES for lang in ("en", "ja")}
+    expected |= {f"insights-{view}-{lang}.png" for view in SCREENSHOT_VIEWS for lang in ("en", "ja")}
+    assert set(names) == expected
+    assert "FAIL" not in result.stdout
 
 
 def test_test_connection_button_reports_progress_and_success(qtbot, app_paths) -> None:  # type: ignore[no-untyped-def]

@@ -205,6 +205,7 @@ class HemsApp(SettingsFlow, QObject):
         if self._quitting:
             return
         self._quitting = True
+        self._tray_timer.stop()
         self._save_window_state()
         self.stop_collector()
         if self.tray is not None:

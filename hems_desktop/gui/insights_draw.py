@@ -86,6 +86,11 @@ class InsightsDrawing:
                 others = self._values(other.rows)
                 plot.plot(positions(len(others)), others, pen=pg.mkPen(colour, width=2), connect="finite",
                           symbol="o", symbolSize=5, symbolBrush=colour, name=box.text())
+        # The whole period on the axis (the days to come included), not just the days known so far.
+        if day:
+            plot.setXRange(0, 24, padding=0.01)
+        else:
+            plot.setXRange(0.4, len(values) + 0.6, padding=0)
         totals = current.totals
         yen = self.yen_toggle.isChecked()
         parts = [

@@ -20,9 +20,19 @@ from typing import Any, NamedTuple
 
 from PySide6.QtCore import QEvent, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFileDialog, QLabel, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QLabel,
+    QSizePolicy,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from hems_desktop.credentials import Credentials
+from hems_desktop.describe import describe_os_error
 from hems_desktop.errors import HemsError
 from hems_desktop.gui.field_errors import FieldErrors
 from hems_desktop.gui.retranslate import Texts, is_language_change
@@ -82,6 +92,7 @@ class SettingsDialog(SettingsPages, QDialog):
         self.tariff_editor.set_tariff(tariff or Tariff(contract_amperes=prefs.contract_amperes))
         self.error_label = QLabel("")
         self.error_label.setWordWrap(True)
+        self.error_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)  # never widens
         layout.addWidget(self.error_label)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
@@ -159,7 +170,10 @@ class SettingsDialog(SettingsPages, QDialog):
 
     def _missing_folder(self) -> Path | None:
         folder = Path(self.file_edit.text().strip() or "hems_data.dat").expanduser().absolute().parent
-        return None if folder.exists() else folder
+        try:
+            return None if folder.exists() else folder
+        except OSError:  # a name too long for the file system: _output_errors says why
+            return None
 
     def _create_folder(self) -> None:
         folder = self._missing_folder()
@@ -192,13 +206,16 @@ class SettingsDialog(SettingsPages, QDialog):
         errors: dict[str, str] = {}
         if self.file_check.isChecked():
             path = Path(self.file_edit.text().strip() or "hems_data.dat").expanduser()
-            folder = self._missing_folder()
-            if folder is not None:
-                errors["file"] = self.tr("The folder %1 does not exist.").replace("%1", str(folder))
-            elif path.is_dir():
-                errors["file"] = self.tr("%1 is a folder: choose a file in it.").replace("%1", str(path))
-            elif not os.access(path.absolute().parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
-                errors["file"] = self.tr("%1 cannot be written (no permission).").replace("%1", str(path))
+            try:
+                folder = path.absolute().parent
+                if not folder.exists():
+                    errors["file"] = self.tr("The folder %1 does not exist.").replace("%1", str(folder))
+                elif path.is_dir():
+                    errors["file"] = self.tr("%1 is a folder: choose a file in it.").replace("%1", str(path))
+                elif not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+                    errors["file"] = self.tr("%1 cannot be written (no permission).").replace("%1", str(path))
+            except OSError as exc:
+                errors["file"] = describe_os_error(exc)
         if self.cloud_check.isChecked():
             if not (self.project_edit.text().strip() and self.topic_edit.text().strip()):
                 errors["project"] = self.tr("Pub/Sub needs a project and a topic")

@@ -234,9 +234,9 @@ class SettingsPages:
         self.cron_edit = QLineEdit(settings.schedule)
         self._row(form, tab, "schedule", lambda: self.tr("Schedule (&cron)"), self.cron_edit)
         self.interval_spin = QSpinBox()
-        self.interval_spin.setRange(10, 86400)
+        self.interval_spin.setRange(1, 86400)  # what the option accepts: a settings file's 5 s stays 5 s
         self.texts.bind(self.interval_spin.setSuffix, lambda: self.tr(" s"))
-        self.interval_spin.setValue(max(10, settings.interval))
+        self.interval_spin.setValue(settings.interval)
         self._row(form, tab, "interval", lambda: self.tr("&Interval"), self.interval_spin)
         self.preview_label = _wrapping(QLabel())
         self._row(form, tab, "preview", lambda: self.tr("Next readings"), self.preview_label)

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -83,7 +84,7 @@ class TariffEditor(QWidget):
     def _table(self, headers: list[Callable[[], str]]) -> QTableWidget:
         table = QTableWidget(0, len(headers))
         self.texts.call(lambda: table.setHorizontalHeaderLabels([make() for make in headers]))
-        table.horizontalHeader().setStretchLastSection(True)
+        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)  # every header readable
         table.setMinimumHeight(110)
         table.itemChanged.connect(lambda _: self.changed.emit())
         return table
@@ -126,6 +127,7 @@ class TariffEditor(QWidget):
 
         basic = self._group(lambda: self.tr("Basic charge"))
         basic_form = QFormLayout(basic)
+        basic_form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)  # long captions above their fields
         self.amperes_spin = QSpinBox()
         self.amperes_spin.setRange(0, 200)
         self.amperes_spin.setSuffix(" A")
@@ -154,6 +156,7 @@ class TariffEditor(QWidget):
 
         other = self._group(lambda: self.tr("Surcharge, adjustment, selling"))
         form = QFormLayout(other)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.surcharge_spin = _spin(0, 100, 2, " ¥/kWh")
         self.fuel_spin = _spin(-100, 100, 2, " ¥/kWh")
         self.fuel_table = self._table([lambda: self.tr("Month (YYYY-MM)"), lambda: self.tr("¥/kWh")])

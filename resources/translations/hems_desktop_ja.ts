@@ -338,98 +338,98 @@
   <context>
     <name>HemsApp</name>
     <message>
-      <location filename="../../hems_desktop/gui/hems_app.py" line="240" />
+      <location filename="../../hems_desktop/gui/hems_app.py" line="241" />
       <source>HEMS Desktop (demo)</source>
       <translation>HEMS Desktop（デモ）</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/hems_app.py" line="240" />
+      <location filename="../../hems_desktop/gui/hems_app.py" line="241" />
       <source>HEMS Desktop</source>
       <translation>HEMS Desktop</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/hems_app.py" line="266" />
+      <location filename="../../hems_desktop/gui/hems_app.py" line="267" />
       <source>HEMS Desktop is still running</source>
       <translation>HEMS Desktop は動作中です</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/hems_app.py" line="267" />
+      <location filename="../../hems_desktop/gui/hems_app.py" line="268" />
       <source>It keeps reading the meter in the tray. Quit it from the tray menu.</source>
       <translation>トレイでメーターの計測を続けます。終了はトレイのメニューから行ってください。</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/hems_app.py" line="284" />
+      <location filename="../../hems_desktop/gui/hems_app.py" line="285" />
       <source>Demo mode: the readings come from the built-in virtual meter and are kept apart from yours.</source>
       <translation>デモモード: 計測値は内蔵の仮想メーターのもので、あなたのデータとは別に保存されます。</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/hems_app.py" line="285" />
-      <location filename="../../hems_desktop/gui/hems_app.py" line="350" />
+      <location filename="../../hems_desktop/gui/hems_app.py" line="286" />
+      <location filename="../../hems_desktop/gui/hems_app.py" line="351" />
       <source>Settings…</source>
       <translation>設定…</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/hems_app.py" line="290" />
+      <location filename="../../hems_desktop/gui/hems_app.py" line="291" />
       <source>No system tray here: this window is the app. Closing it quits HEMS Desktop and ends the meter session; the menu above has everything the tray menu would.</source>
       <translation>システムトレイがありません。このウィンドウがアプリ本体です。閉じるとHEMS Desktopが終了し、メーターとの接続も終わります。トレイのメニューの項目はすべて上のメニューにあります。</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/hems_app.py" line="311" />
+      <location filename="../../hems_desktop/gui/hems_app.py" line="312" />
       <source>Breaker warning</source>
       <translation>ブレーカー注意</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/hems_app.py" line="312" />
+      <location filename="../../hems_desktop/gui/hems_app.py" line="313" />
       <source>%1 A of your %2 A contract: switch something off before the breaker trips.</source>
       <translation>契約 %2 A のうち %1 A を使用中です。ブレーカーが落ちる前に電気製品を止めてください。</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/hems_app.py" line="320" />
+      <location filename="../../hems_desktop/gui/hems_app.py" line="321" />
       <source>Connection restored</source>
       <translation>接続が回復しました</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/hems_app.py" line="320" />
+      <location filename="../../hems_desktop/gui/hems_app.py" line="321" />
       <source>Readings from the meter continue.</source>
       <translation>スマートメーターからの計測を再開しました。</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/hems_app.py" line="324" />
+      <location filename="../../hems_desktop/gui/hems_app.py" line="325" />
       <source>Connection lost</source>
       <translation>接続が切れました</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/hems_app.py" line="328" />
+      <location filename="../../hems_desktop/gui/hems_app.py" line="329" />
       <source>The dongle was unplugged. Plug it in again: the app picks it up by itself.</source>
       <translation>ドングルが外れました。挿し直すと、アプリが自動でつなぎ直します。</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/hems_app.py" line="335" />
+      <location filename="../../hems_desktop/gui/hems_app.py" line="336" />
       <source>Credentials rejected</source>
       <translation>認証情報が拒否されました</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/hems_app.py" line="336" />
+      <location filename="../../hems_desktop/gui/hems_app.py" line="337" />
       <source>The meter rejected the B-route ID or password. Enter them again in Settings.</source>
       <translation>スマートメーターがBルートIDまたはパスワードを拒否しました。設定で入力し直してください。</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/hems_app.py" line="340" />
+      <location filename="../../hems_desktop/gui/hems_app.py" line="341" />
       <source>The app keeps trying and connects as soon as the dongle is there.</source>
       <translation>アプリは接続を試み続け、ドングルが挿さるとすぐにつなぎます。</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/hems_app.py" line="344" />
+      <location filename="../../hems_desktop/gui/hems_app.py" line="345" />
       <source>HEMS Desktop stopped</source>
       <translation>HEMS Desktop が停止しました</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/hems_app.py" line="381" />
+      <location filename="../../hems_desktop/gui/hems_app.py" line="382" />
       <source>No file manager opened the folder. It is here: %1</source>
       <translation>フォルダーを開けるファイルマネージャーがありません。場所: %1</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/hems_app.py" line="382" />
+      <location filename="../../hems_desktop/gui/hems_app.py" line="383" />
       <source>Copy the path</source>
       <translation>パスをコピー</translation>
     </message>
@@ -447,82 +447,82 @@
       <translation>今期</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/insights_draw.py" line="92" />
+      <location filename="../../hems_desktop/gui/insights_draw.py" line="97" />
       <source>%1 to %2</source>
       <translation>%1～%2</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/insights_draw.py" line="95" />
+      <location filename="../../hems_desktop/gui/insights_draw.py" line="100" />
       <source>previous %1</source>
       <translation>前期 %1</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/insights_draw.py" line="97" />
+      <location filename="../../hems_desktop/gui/insights_draw.py" line="102" />
       <source>last year %1</source>
       <translation>前年 %1</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/insights_draw.py" line="99" />
+      <location filename="../../hems_desktop/gui/insights_draw.py" line="104" />
       <source>%1 half hours missing</source>
       <translation>欠測 %1 コマ</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/insights_draw.py" line="100" />
+      <location filename="../../hems_desktop/gui/insights_draw.py" line="105" />
       <source>CO₂ %1</source>
       <translation>CO₂ %1</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/insights_draw.py" line="103" />
+      <location filename="../../hems_desktop/gui/insights_draw.py" line="108" />
       <source>sold %1 (%2), net %3</source>
       <translation>売電 %1(%2)、正味 %3</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/insights_draw.py" line="116" />
+      <location filename="../../hems_desktop/gui/insights_draw.py" line="121" />
       <source>¥%1 for %2 kWh (%3 half hours missing)</source>
       <translation>%2 kWhで¥%1(欠測 %3 コマ)</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/insights_draw.py" line="119" />
+      <location filename="../../hems_desktop/gui/insights_draw.py" line="124" />
       <source>basic ¥%1</source>
       <translation>基本料金 ¥%1</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/insights_draw.py" line="122" />
+      <location filename="../../hems_desktop/gui/insights_draw.py" line="127" />
       <source>fuel-cost adjustment ¥%1</source>
       <translation>燃料費調整額 ¥%1</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/insights_draw.py" line="123" />
+      <location filename="../../hems_desktop/gui/insights_draw.py" line="128" />
       <source>renewable surcharge ¥%1</source>
       <translation>再エネ賦課金 ¥%1</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/insights_draw.py" line="125" />
+      <location filename="../../hems_desktop/gui/insights_draw.py" line="130" />
       <source>¥%1 for %2 kWh</source>
       <translation>%2 kWhで¥%1</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/insights_draw.py" line="138" />
+      <location filename="../../hems_desktop/gui/insights_draw.py" line="143" />
       <source>%1 to %2, kWh per half hour; %3 half hours missing</source>
       <translation>%1～%2、30分ごとのkWh、欠測 %3 コマ</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/insights_draw.py" line="150" />
+      <location filename="../../hems_desktop/gui/insights_draw.py" line="155" />
       <source>live readings</source>
       <translation>瞬時値</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/insights_draw.py" line="150" />
+      <location filename="../../hems_desktop/gui/insights_draw.py" line="155" />
       <source>the meter's half hours</source>
       <translation>メーターの30分値</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/insights_draw.py" line="152" />
+      <location filename="../../hems_desktop/gui/insights_draw.py" line="157" />
       <source>Always on: %1 (last 48 h, from %2); about %3 and %4 a year. Trend: the last 12 weeks.</source>
       <translation>常時使用: %1(直近48時間、%2より)。年間約%3・%4。推移: 直近12週。</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/insights_draw.py" line="168" />
+      <location filename="../../hems_desktop/gui/insights_draw.py" line="173" />
       <source>%1 A below %2 A</source>
       <translation>%2 Aまで %1 A</translation>
     </message>
@@ -758,97 +758,97 @@
   <context>
     <name>SettingsDialog</name>
     <message>
-      <location filename="../../hems_desktop/gui/settings_dialog.py" line="66" />
+      <location filename="../../hems_desktop/gui/settings_dialog.py" line="76" />
       <source>HEMS Desktop settings</source>
       <translation>HEMS Desktop の設定</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_dialog.py" line="156" />
+      <location filename="../../hems_desktop/gui/settings_dialog.py" line="167" />
       <source>Output file</source>
       <translation>出力ファイル</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_dialog.py" line="181" />
+      <location filename="../../hems_desktop/gui/settings_dialog.py" line="195" />
       <source>Invalid schedule: %1</source>
       <translation>スケジュールが正しくありません: %1</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_dialog.py" line="242" />
+      <location filename="../../hems_desktop/gui/settings_dialog.py" line="259" />
       <source>Choose the serial port of the Wi-SUN dongle</source>
       <translation>Wi-SUNドングルのシリアルポートを選んでください</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_dialog.py" line="89" />
+      <location filename="../../hems_desktop/gui/settings_dialog.py" line="100" />
       <source>&amp;Save</source>
       <translation>保存(&amp;S)</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_dialog.py" line="90" />
+      <location filename="../../hems_desktop/gui/settings_dialog.py" line="101" />
       <source>Cancel</source>
       <translation>キャンセル</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_dialog.py" line="170" />
+      <location filename="../../hems_desktop/gui/settings_dialog.py" line="184" />
       <source>%1 could not be created: %2</source>
       <translation>%1 を作成できませんでした: %2</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_dialog.py" line="197" />
+      <location filename="../../hems_desktop/gui/settings_dialog.py" line="212" />
       <source>The folder %1 does not exist.</source>
       <translation>フォルダー %1 がありません。</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_dialog.py" line="199" />
+      <location filename="../../hems_desktop/gui/settings_dialog.py" line="214" />
       <source>%1 is a folder: choose a file in it.</source>
       <translation>%1 はフォルダーです。その中のファイルを選んでください。</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_dialog.py" line="201" />
+      <location filename="../../hems_desktop/gui/settings_dialog.py" line="216" />
       <source>%1 cannot be written (no permission).</source>
       <translation>%1 に書き込めません（権限がありません）。</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_dialog.py" line="204" />
+      <location filename="../../hems_desktop/gui/settings_dialog.py" line="221" />
       <source>Pub/Sub needs a project and a topic</source>
       <translation>Pub/Sub にはプロジェクトとトピックが必要です</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_dialog.py" line="207" />
+      <location filename="../../hems_desktop/gui/settings_dialog.py" line="224" />
       <source>This installation of HEMS Desktop cannot publish to Pub/Sub (the Google Cloud client is not included).</source>
       <translation>このHEMS DesktopはPub/Subに送信できません（Google Cloudのクライアントが含まれていません）。</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_dialog.py" line="320" />
+      <location filename="../../hems_desktop/gui/settings_dialog.py" line="337" />
       <source>Testing…</source>
       <translation>テスト中…</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_dialog.py" line="332" />
+      <location filename="../../hems_desktop/gui/settings_dialog.py" line="349" />
       <source>Opening the dongle…</source>
       <translation>ドングルを開いています…</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_dialog.py" line="333" />
+      <location filename="../../hems_desktop/gui/settings_dialog.py" line="350" />
       <source>Looking for the meter and authenticating (this can take a minute)…</source>
       <translation>メーターを探して認証しています（1分ほどかかることがあります）…</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_dialog.py" line="334" />
+      <location filename="../../hems_desktop/gui/settings_dialog.py" line="351" />
       <source>Reading the meter…</source>
       <translation>メーターを読み取っています…</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_dialog.py" line="341" />
+      <location filename="../../hems_desktop/gui/settings_dialog.py" line="358" />
       <source>It works: %1</source>
       <translation>接続できました: %1</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_dialog.py" line="346" />
+      <location filename="../../hems_desktop/gui/settings_dialog.py" line="363" />
       <source>unexpected error: %1</source>
       <translation>予期しないエラー: %1</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_dialog.py" line="347" />
+      <location filename="../../hems_desktop/gui/settings_dialog.py" line="364" />
       <source>It did not work: %1</source>
       <translation>接続できませんでした: %1</translation>
     </message>
@@ -1214,164 +1214,164 @@ Keep the password for this run only? It is not written anywhere.</source>
   <context>
     <name>TariffEditor</name>
     <message>
-      <location filename="../../hems_desktop/gui/tariff_editor.py" line="94" />
+      <location filename="../../hems_desktop/gui/tariff_editor.py" line="95" />
       <source>Add row</source>
       <translation>行を追加</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/tariff_editor.py" line="95" />
+      <location filename="../../hems_desktop/gui/tariff_editor.py" line="96" />
       <source>Remove row</source>
       <translation>行を削除</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/tariff_editor.py" line="111" />
+      <location filename="../../hems_desktop/gui/tariff_editor.py" line="112" />
       <source>Start from this preset</source>
       <translation>このプリセットから始める</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/tariff_editor.py" line="113" />
+      <location filename="../../hems_desktop/gui/tariff_editor.py" line="114" />
       <source>Preset</source>
       <translation>プリセット</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/tariff_editor.py" line="121" />
+      <location filename="../../hems_desktop/gui/tariff_editor.py" line="122" />
       <source>Example prices only: check them against your utility's current price list and your bill; enter the month's fuel-cost adjustment and your sell price.</source>
       <translation>単価は例です。電力会社の最新の料金表と検針票で確認し、その月の燃料費調整額と売電単価を入力してください。</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/tariff_editor.py" line="127" />
+      <location filename="../../hems_desktop/gui/tariff_editor.py" line="128" />
       <source>Basic charge</source>
       <translation>基本料金</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/tariff_editor.py" line="132" />
+      <location filename="../../hems_desktop/gui/tariff_editor.py" line="134" />
       <source>none</source>
       <translation>なし</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/tariff_editor.py" line="133" />
+      <location filename="../../hems_desktop/gui/tariff_editor.py" line="135" />
       <source>Amperes</source>
       <translation>アンペア</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/tariff_editor.py" line="133" />
+      <location filename="../../hems_desktop/gui/tariff_editor.py" line="135" />
       <source>¥ per month</source>
       <translation>円/月</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/tariff_editor.py" line="135" />
+      <location filename="../../hems_desktop/gui/tariff_editor.py" line="137" />
       <source>Contract amperage</source>
       <translation>契約アンペア</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/tariff_editor.py" line="136" />
+      <location filename="../../hems_desktop/gui/tariff_editor.py" line="138" />
       <source>Basic charge by amperage</source>
       <translation>アンペア別基本料金</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/tariff_editor.py" line="137" />
+      <location filename="../../hems_desktop/gui/tariff_editor.py" line="139" />
       <source>Fixed monthly or minimum charge (when the table is empty)</source>
       <translation>定額の基本料金・最低料金(表が空のとき)</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/tariff_editor.py" line="141" />
+      <location filename="../../hems_desktop/gui/tariff_editor.py" line="143" />
       <source>Energy charge</source>
       <translation>電力量料金</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/tariff_editor.py" line="143" />
+      <location filename="../../hems_desktop/gui/tariff_editor.py" line="145" />
       <source>Up to kWh (empty: no limit)</source>
       <translation>上限kWh(空欄: 上限なし)</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/tariff_editor.py" line="143" />
-      <location filename="../../hems_desktop/gui/tariff_editor.py" line="148" />
-      <location filename="../../hems_desktop/gui/tariff_editor.py" line="159" />
+      <location filename="../../hems_desktop/gui/tariff_editor.py" line="145" />
+      <location filename="../../hems_desktop/gui/tariff_editor.py" line="150" />
+      <location filename="../../hems_desktop/gui/tariff_editor.py" line="162" />
       <source>¥/kWh</source>
       <translation>円/kWh</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/tariff_editor.py" line="144" />
+      <location filename="../../hems_desktop/gui/tariff_editor.py" line="146" />
       <source>Tiers over the billing period (段階料金)</source>
       <translation>料金期間の段階料金</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/tariff_editor.py" line="147" />
+      <location filename="../../hems_desktop/gui/tariff_editor.py" line="149" />
       <source>Name</source>
       <translation>名前</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/tariff_editor.py" line="147" />
+      <location filename="../../hems_desktop/gui/tariff_editor.py" line="149" />
       <source>From</source>
       <translation>開始</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/tariff_editor.py" line="147" />
+      <location filename="../../hems_desktop/gui/tariff_editor.py" line="149" />
       <source>To</source>
       <translation>終了</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/tariff_editor.py" line="148" />
+      <location filename="../../hems_desktop/gui/tariff_editor.py" line="150" />
       <source>Days (all, weekday, holiday)</source>
       <translation>曜日(all, weekday, holiday)</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/tariff_editor.py" line="149" />
+      <location filename="../../hems_desktop/gui/tariff_editor.py" line="151" />
       <source>Months (e.g. 7,8,9)</source>
       <translation>月(例: 7,8,9)</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/tariff_editor.py" line="150" />
+      <location filename="../../hems_desktop/gui/tariff_editor.py" line="152" />
       <source>Time-of-use bands (energy outside them takes the tiers)</source>
       <translation>時間帯別料金(対象外の電力量は段階料金)</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/tariff_editor.py" line="155" />
+      <location filename="../../hems_desktop/gui/tariff_editor.py" line="157" />
       <source>Surcharge, adjustment, selling</source>
       <translation>賦課金・調整額・売電</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/tariff_editor.py" line="159" />
+      <location filename="../../hems_desktop/gui/tariff_editor.py" line="162" />
       <source>Month (YYYY-MM)</source>
       <translation>月(YYYY-MM)</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/tariff_editor.py" line="166" />
+      <location filename="../../hems_desktop/gui/tariff_editor.py" line="169" />
       <source>Renewable surcharge (再エネ賦課金)</source>
       <translation>再エネ賦課金</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/tariff_editor.py" line="167" />
+      <location filename="../../hems_desktop/gui/tariff_editor.py" line="170" />
       <source>Fuel-cost adjustment, other months</source>
       <translation>燃料費調整額(その他の月)</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/tariff_editor.py" line="168" />
+      <location filename="../../hems_desktop/gui/tariff_editor.py" line="171" />
       <source>Fuel-cost adjustment by month</source>
       <translation>月別燃料費調整額</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/tariff_editor.py" line="170" />
+      <location filename="../../hems_desktop/gui/tariff_editor.py" line="173" />
       <source>Sell price for exported energy</source>
       <translation>売電単価</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/tariff_editor.py" line="171" />
+      <location filename="../../hems_desktop/gui/tariff_editor.py" line="174" />
       <source>Meter-reading day (billing period start)</source>
       <translation>検針日(料金期間の開始日)</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/tariff_editor.py" line="172" />
+      <location filename="../../hems_desktop/gui/tariff_editor.py" line="175" />
       <source>Extra holidays (MM-DD)</source>
       <translation>追加の休日(MM-DD)</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/tariff_editor.py" line="173" />
+      <location filename="../../hems_desktop/gui/tariff_editor.py" line="176" />
       <source>CO₂ emission factor</source>
       <translation>CO₂排出係数</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/tariff_editor.py" line="269" />
+      <location filename="../../hems_desktop/gui/tariff_editor.py" line="272" />
       <source>%1 — source: %2 (prices of %3)</source>
       <translation>%1 — 出典: %2(%3 時点の単価)</translation>
     </message>
@@ -1531,6 +1531,11 @@ Keep the password for this run only? It is not written anywhere.</source>
       <location filename="../../hems_desktop/describe.py" line="134" />
       <source>the system keyring cannot be used: {reason}</source>
       <translation>システムのキーリングを使えません: {reason}</translation>
+    </message>
+    <message>
+      <location filename="../../hems_desktop/gui/bridge.py" line="44" />
+      <source>reading for {slot} missed: {reason}</source>
+      <translation>{slot} の計測ができませんでした: {reason}</translation>
     </message>
     <message>
       <location filename="../../hems_desktop/session/discovery.py" line="75" />

@@ -20,7 +20,6 @@ pytest.importorskip("PySide6")
 pytest.importorskip("pyqtgraph")
 
 import keyring
-import keyring.backend
 from keyring.backends import fail
 from PySide6.QtWidgets import QMessageBox
 
@@ -31,47 +30,14 @@ from hems_desktop.gui.icons import format_watts, status_pixmap
 from hems_desktop.gui.insights_view import SCREENSHOT_VIEWS
 from hems_desktop.gui.settings_dialog import SettingsDialog, SettingsResult
 from hems_desktop.gui.settings_pages import TAB_NAMES
-from hems_desktop.insights.tariff import Tariff, Tier
 from hems_desktop.gui.single_instance import SingleInstance
+from hems_desktop.insights.tariff import Tariff, Tier
 from hems_desktop.session import SessionState
 from hems_desktop.settings import resolve_settings
 from hems_desktop.settings.preferences import DesktopPreferences, load_desktop_settings
 from tests.conftest import PASSWORD, ROUTE_B_ID
 
-
-class MemoryKeyring(keyring.backend.KeyringBackend):
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.values: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.values.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.values[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.values.pop((service, username), None)
-
-
-@pytest.fixture
-def memory_keyring():  # type: ignore[no-untyped-def]
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    yield backend
-    keyring.set_keyring(previous)
-
-
-@pytest.fixture
-def app_paths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
-    for name in ("B_ROUTE_ID", "B_ROUTE_PASSWORD", "SERIAL_PORT"):
-        monkeypatch.delenv(name, raising=False)
-    return tmp_path / "settings.json", tmp_path / "history.sqlite3"
+pytest_plugins = ("tests.gui_fixtures",)  # memory_keyring, app_paths
 
 
 def make_dialog(qtbot, settings_path: Path) -> SettingsDialog:  # type: ignore[no-untyped-def]

@@ -25,7 +25,8 @@ from hems_desktop.messages import msg
 from hems_desktop.settings import resolve_settings
 from hems_desktop.settings.preferences import DesktopPreferences
 from tests.conftest import PASSWORD, ROUTE_B_ID
-from tests.test_gui import app_paths, memory_keyring  # noqa: F401 (fixtures)
+
+pytest_plugins = ("tests.gui_fixtures",)  # memory_keyring, app_paths
 
 
 def dialog_for(qtbot, **settings: object) -> SettingsDialog:  # type: ignore[no-untyped-def]
@@ -153,7 +154,8 @@ def test_ports_are_listed_with_description_and_usb_id_and_the_dongle_preselected
     assert dialog.port() == "/dev/ttyUSB3"
     assert "probably RATOC RS-WSUHA-P" in dialog.port_combo.currentText()
     assert "[USB 0403:6015]" in dialog.port_combo.currentText()
-    assert "/dev/ttyUSB0 is not connected" in dialog.port_hint.text() and "hems-collector" not in dialog.port_hint.text()
+    hint = dialog.port_hint.text()
+    assert "/dev/ttyUSB0 is not connected" in hint and "hems-collector" not in hint
     dialog.refresh_ports(selected="/dev/ttyACM0", ports=ports)
     assert dialog.port() == "/dev/ttyACM0"  # the saved port is there: it stays chosen
     assert dialog.port_hint.isHidden()
@@ -209,7 +211,7 @@ def _running_app(qtbot, app_paths, make_emulator) -> tuple[HemsApp, object]:  # 
     return hems, emulator
 
 
-def test_save_without_changes_keeps_the_session_and_says_nothing(qtbot, app_paths, make_emulator, memory_keyring) -> None:  # type: ignore[no-untyped-def]
+def test_save_without_changes_keeps_the_session(qtbot, app_paths, make_emulator, memory_keyring) -> None:  # type: ignore[no-untyped-def]
     hems, emulator = _running_app(qtbot, app_paths, make_emulator)
     try:
         worker, joins = hems.controller.worker, emulator.dongle.joins
@@ -228,8 +230,8 @@ def test_save_without_changes_keeps_the_session_and_says_nothing(qtbot, app_path
         hems.controller.stop()
 
 
-def test_save_with_a_new_port_restarts_without_a_restored_notification(qtbot, app_paths, make_emulator, memory_keyring) -> None:  # type: ignore[no-untyped-def]
-    hems, emulator = _running_app(qtbot, app_paths, make_emulator)
+def test_a_new_port_restarts_quietly(qtbot, app_paths, make_emulator, memory_keyring) -> None:  # type: ignore[no-untyped-def]
+    hems, _ = _running_app(qtbot, app_paths, make_emulator)
     try:
         worker = hems.controller.worker
         other = make_emulator()

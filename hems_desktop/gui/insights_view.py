@@ -131,9 +131,13 @@ class InsightsView(InsightsDrawing, QWidget):
         for box in (self.compare_previous, self.compare_last_year):
             box.toggled.connect(lambda _: self._draw_usage())
         self.yen_toggle.toggled.connect(self._unit_toggled)
+        # Two rows, so the panel (and the window around it) fits a small or 150 %-scaled screen.
+        compare = QHBoxLayout()
         for toggle in (self.compare_previous, self.compare_last_year, self.yen_toggle):
-            controls.addWidget(toggle)
+            compare.addWidget(toggle)
+        compare.addStretch(1)
         layout.addLayout(controls)
+        layout.addLayout(compare)
 
         self.tabs = QTabWidget()
         usage = QWidget()

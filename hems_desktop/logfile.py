@@ -24,9 +24,10 @@ def setup_desktop_logging(path: Path, debug: bool = False) -> Path | None:
     """Log to `path` (rotating) and to stderr when it exists. Returns the file, None if it cannot be opened."""
     formatter = logging.Formatter(FORMAT, "%Y-%m-%d %H:%M:%S")
     handlers: list[logging.Handler] = []
-    if sys.stderr is not None:
+    if sys.stderr is not None:  # a terminal gets warnings (everything with --debug); the file gets it all
         stream = logging.StreamHandler(sys.stderr)
         stream.setFormatter(formatter)
+        stream.setLevel(logging.DEBUG if debug else logging.WARNING)
         handlers.append(stream)
     written: Path | None = path
     try:

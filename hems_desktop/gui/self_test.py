@@ -11,6 +11,7 @@ Screenshots (each behind a check; the run fails when any check fails):
 
 from __future__ import annotations
 
+import logging
 import tempfile
 import time
 from collections.abc import Callable
@@ -25,6 +26,8 @@ from hems_desktop.gui.insights_view import SCREENSHOT_VIEWS, save_screenshots
 from hems_desktop.gui.settings_pages import TAB_NAMES
 from hems_desktop.gui.theme import dark_palette
 from hems_desktop.gui.ui_texts import action_texts, visible_texts, wrong_language
+
+log = logging.getLogger("hems_desktop.gui")
 
 YEAR_RANGE = 4
 BACKFILL_WAIT_S = 90.0
@@ -46,7 +49,9 @@ class Checks:
 
     def check(self, name: str, ok: bool, detail: str = "") -> bool:
         self.results.append((name, ok, detail))
-        print(f"self-test: {'ok  ' if ok else 'FAIL'} {name}{': ' + detail if detail else ''}", flush=True)
+        line = f"self-test: {'ok  ' if ok else 'FAIL'} {name}{': ' + detail if detail else ''}"
+        log.info("%s", line)  # a windowed app has no stdout: the log file has the results too
+        print(line, flush=True)
         return ok
 
     @property
@@ -205,7 +210,9 @@ def run_self_test(app: QApplication, outdir: Path, log_file: Path | None = None,
         hems.notifier.use_freedesktop = False  # nothing more to show
     for path in written:
         print(path)
-    print(f"self-test: first reading on the dashboard after {first_reading_s:.1f} s; "
-          f"{sum(ok for _, ok, _ in checks.results)}/{len(checks.results)} checks passed")
+    summary = (f"self-test: first reading on the dashboard after {first_reading_s:.1f} s; "
+               f"{sum(ok for _, ok, _ in checks.results)}/{len(checks.results)} checks passed")
+    log.info("%s", summary)
+    print(summary)
     return 0 if checks.passed else 1
 

@@ -274,3 +274,26 @@ def test_demo_readings_go_to_the_demos_own_history(qtbot, tmp_path: Path) -> Non
         hems.controller.stop()
     assert HistoryStore(tmp_path / "demo-history.sqlite3", readonly=True).reading_count() >= 1
     assert not (tmp_path / "history.sqlite3").exists()  # the user's history never saw the demo
+
+
+def _contrast(a: QColor, b: QColor) -> float:
+    def luminance(c: QColor) -> float:
+        parts = [(v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4) for v in (c.redF(), c.greenF(),
+                                                                                          c.blueF())]
+        return 0.2126 * parts[0] + 0.7152 * parts[1] + 0.0722 * parts[2]
+
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_the_system_colour_scheme_is_followed_and_error_text_is_readable(qapp) -> None:  # type: ignore[no-untyped-def]
+    from hems_desktop.gui.theme import error_colour, is_dark, palette_for
+
+    light = QApplication.palette()
+    assert not is_dark(light)
+    assert is_dark(palette_for(Qt.ColorScheme.Dark, light, light))  # type: ignore[arg-type]
+    assert palette_for(Qt.ColorScheme.Unknown, light, light) is None  # nothing said: the style's own palette
+    assert palette_for(Qt.ColorScheme.Light, dark_palette(), light) is light
+    for palette in (light, dark_palette()):
+        window = palette.color(palette.ColorRole.Window)
+        assert _contrast(QColor(error_colour(palette)), window) >= 4.5  # WCAG AA for text

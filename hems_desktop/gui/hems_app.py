@@ -26,8 +26,10 @@ from hems_desktop.gui import i18n
 from hems_desktop.gui.about_dialog import AboutDialog
 from hems_desktop.gui.actions import AppActions
 from hems_desktop.gui.banner import BannerSpec, Kind
+from hems_desktop.gui.breaker import BreakerWatch
 from hems_desktop.gui.collector_controller import CollectorController
 from hems_desktop.gui.dashboard import Dashboard
+from hems_desktop.gui.focus_ring import FocusRing
 from hems_desktop.gui.folders import open_folder
 from hems_desktop.gui.icons import app_icon, format_watts
 from hems_desktop.gui.notifier import Notifier
@@ -45,7 +47,6 @@ from hems_desktop.settings.preferences import DesktopPreferences, load_desktop_s
 
 log = logging.getLogger("hems_desktop.gui")
 
-ALERT_REPEAT_S = 600
 TRAY_RETRY_S = 60
 PORT_OPENED = {SessionState.CONFIGURING, SessionState.SCANNING, SessionState.JOINING, SessionState.JOINED}
 LOSSES = {SessionState.DISCONNECTED, SessionState.DONGLE_LOST}
@@ -86,7 +87,7 @@ class HemsApp(SettingsFlow, QObject):
         self._lost = False  # the session was lost since it last joined: its return is "restored"
         self._stopping = False  # a stop the user asked for: its state changes are no loss
         self._quitting = False
-        self._last_alert: float | None = None  # monotonic time of the last breaker warning; None: never
+        self.breaker = BreakerWatch()
         self._credentials_rejected = False
         self._told_tray = False
         self.controller = CollectorController(self)
@@ -101,6 +102,8 @@ class HemsApp(SettingsFlow, QObject):
         self.dashboard.chart.set_range_index(self.window_state.range_index)
         self.dashboard.tabs.setCurrentIndex(min(max(self.window_state.tab_index, 0), self.dashboard.tabs.count() - 1))
         self.notifier = Notifier("HEMS Desktop", self._notification_banner, self)
+        self.focus_ring = FocusRing(self)
+        self.focus_ring.install(QApplication.instance())  # type: ignore[arg-type]
         self.tray: Tray | None = None
         self.about_dialog: AboutDialog | None = None
         self._tray_deadline = time.monotonic() + (TRAY_RETRY_S if autostart else 10)
@@ -299,19 +302,12 @@ class HemsApp(SettingsFlow, QObject):
         self._check_current(reading)
 
     def _check_current(self, reading: Reading) -> None:
-        prefs = self.prefs
-        if prefs.alert_percent <= 0:
-            return
-        limit = prefs.contract_amperes * prefs.alert_percent / 100
-        highest = max((c for c in (reading.current_r_a, reading.current_t_a) if c is not None), default=None)
-        if highest is None or highest < limit:
-            return
-        if self._last_alert is not None and time.monotonic() - self._last_alert < ALERT_REPEAT_S:
-            return  # once per 10 minutes; the first warning is never held back (boot time is irrelevant)
-        self._last_alert = time.monotonic()
-        self.notify(self.tr("Breaker warning"),
-                    self.tr("%1 A of your %2 A contract: switch something off before the breaker trips.")
-                    .replace("%1", f"{highest:.1f}").replace("%2", str(prefs.contract_amperes)), critical=True)
+        highest = self.breaker.check(reading, self.prefs)
+        if highest is not None:
+            self.notify(self.tr("Breaker warning"),
+                        self.tr("%1 A of your %2 A contract: switch something off before the breaker trips.")
+                        .replace("%1", f"{highest:.1f}").replace("%2", str(self.prefs.contract_amperes)),
+                        critical=True)
 
     def _on_state(self, change: StateChanged) -> None:
         state, detail = change.state, change.detail

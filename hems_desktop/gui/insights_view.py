@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pyqtgraph as pg
-from PySide6.QtCore import QDate, QEvent, Signal
+from PySide6.QtCore import QDate, QEvent, Qt, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -68,6 +68,7 @@ class InsightsView(InsightsDrawing, QWidget):
 
     def _plot(self) -> pg.PlotWidget:
         plot = pg.PlotWidget()
+        plot.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes from control to control, not into a chart
         plot.getAxis("left").enableAutoSIPrefix(False)
         self._plots.append(plot)
         self._colour_plot(plot)

@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
@@ -80,8 +80,7 @@ class LiveChart(QWidget):
             button = QPushButton()
             button.setCheckable(True)
             button.setChecked(index == 0)
-            button.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))
-            self.texts.bind(button.setText, label)
+            self.texts.bind(self._button_text(button, index), label)
             self.texts.bind(button.setToolTip, self._range_tip(index))
             self.range_buttons.addButton(button, index)
             buttons.addWidget(button)
@@ -96,11 +95,20 @@ class LiveChart(QWidget):
         self._zoom_timer.timeout.connect(self._reload_visible_range)
         self.apply_palette()
 
+    @staticmethod
+    def _button_text(button: QPushButton, index: int) -> Callable[[str], None]:
+        def apply(text: str) -> None:
+            button.setText(text)
+            button.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))  # after the text: setText resets the shortcut
+
+        return apply
+
     def _range_tip(self, index: int) -> Callable[[], str]:
         return lambda: self.tr("Show this range (Ctrl+%1)").replace("%1", str(index + 1))
 
     def _build_plots(self) -> None:
         self.plots = pg.GraphicsLayoutWidget()
+        self.plots.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes from control to control, not into a chart
         self.power_plot = self.plots.addPlot(row=0, col=0, axisItems={"bottom": pg.DateAxisItem("bottom")})
         _light_grid(self.power_plot)
         self.power_plot.setDownsampling(auto=True, mode="peak")

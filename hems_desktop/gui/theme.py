@@ -83,17 +83,25 @@ def dark_palette() -> QPalette:
     return palette
 
 
+def palette_for(scheme: Qt.ColorScheme, current: QPalette, light: QPalette) -> QPalette | None:
+    """The palette for the system's colour scheme, or None to keep the current one."""
+    if scheme == Qt.ColorScheme.Dark and not is_dark(current):
+        return dark_palette()
+    if scheme == Qt.ColorScheme.Light and is_dark(current) and not is_dark(light):
+        return light
+    return None  # Unknown (no platform theme says), or the palette already follows
+
+
 def follow_system_scheme(app: QApplication) -> None:
     """Use a dark palette when the system is dark and the style's palette is not; keep following it."""
     hints = QGuiApplication.styleHints()
     light_palette = app.palette()
 
     def apply() -> None:
-        if hints.colorScheme() == Qt.ColorScheme.Dark and not is_dark(app.palette()):
-            app.setStyle("Fusion")
-            app.setPalette(dark_palette())
-        elif hints.colorScheme() == Qt.ColorScheme.Light and is_dark(app.palette()) and not is_dark(light_palette):
-            app.setPalette(light_palette)
+        palette = palette_for(hints.colorScheme(), app.palette(), light_palette)
+        if palette is not None:
+            app.setStyle("Fusion")  # the style that draws any palette faithfully
+            app.setPalette(palette)
 
     apply()
     hints.colorSchemeChanged.connect(lambda _: apply())

@@ -11,7 +11,7 @@ import datetime as dt
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QDate, QEvent
+from PySide6.QtCore import QDate, QEvent, Qt
 from PySide6.QtWidgets import QDateEdit, QFormLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from hems_desktop.gui.history_source import HistorySource
@@ -79,6 +79,7 @@ class UsagePanel(QWidget):
         top.addStretch(1)
         layout.addLayout(top)
         self.bar_plot = pg.PlotWidget()
+        self.bar_plot.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.bar_plot.getAxis("left").enableAutoSIPrefix(False)
         self.bar_plot.setMinimumHeight(120)
         self.bar_plot.setMouseEnabled(x=False, y=False)

@@ -35,39 +35,55 @@ class _Ring(QWidget):
 class FocusRing(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._rings: dict[int, _Ring] = {}
         self.target: QWidget | None = None  # the widget the ring is around now (tests read it)
 
     def install(self, app: QApplication) -> None:
         app.installEventFilter(self)
 
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # Qt's name
+        # Only the widget of the event is touched: a widget kept from earlier may be gone (and a
+        # Python wrapper of a deleted widget is not safe to call).
         kind = event.type()
-        if kind == QEvent.Type.FocusIn and isinstance(watched, QWidget) and isinstance(event, QFocusEvent):
+        if not isinstance(watched, QWidget):
+            return False
+        if kind == QEvent.Type.FocusIn and isinstance(event, QFocusEvent):
             if event.reason() in KEYBOARD_REASONS and not isinstance(watched, _Ring):
                 self._around(watched)
-            else:
-                self._hide()
-        elif self.target is not None and (kind == QEvent.Type.MouseButtonPress or (
-                kind == QEvent.Type.Resize and watched is self.target.window())):
-            self._hide()  # the mouse took over, or the layout moved under the ring
+            elif event.reason() == Qt.FocusReason.MouseFocusReason:
+                self._hide_in(watched.window())
+            # Other reasons (a window activated again, a popup closed) leave the ring where it is.
+        elif kind == QEvent.Type.MouseButtonPress:
+            self._hide_in(watched.window())  # the mouse took over
+        elif kind == QEvent.Type.Resize and watched.isWindow():
+            self._hide_in(watched)  # the layout moved under the ring
         return False
 
     def _around(self, widget: QWidget) -> None:
         window = widget.window()
-        key = id(window)
-        ring = self._rings.get(key)
+        ring = window.findChild(_Ring, "", Qt.FindChildOption.FindDirectChildrenOnly)
         if ring is None:
-            ring = self._rings[key] = _Ring(window)
-            window.destroyed.connect(lambda _=None: self._rings.pop(key, None))
-        self._hide()
+            ring = _Ring(window)  # a child of the window: it goes with it
         top_left = widget.mapTo(window, widget.rect().topLeft())
         ring.setGeometry(QRect(top_left, widget.size()).adjusted(-WIDTH - 1, -WIDTH - 1, WIDTH + 1, WIDTH + 1))
         ring.raise_()
         ring.show()
         self.target = widget
 
-    def _hide(self) -> None:
-        for ring in self._rings.values():
+    def _hide_in(self, window: QWidget) -> None:
+        ring = window.findChild(_Ring, "", Qt.FindChildOption.FindDirectChildrenOnly)
+        if ring is not None and ring.isVisible():
             ring.hide()
-        self.target = None
+            self.target = None
+
+
+_ring: FocusRing | None = None
+
+
+def focus_ring(app: QApplication) -> FocusRing:
+    """The application's one focus ring (an event filter must live as long as the application)."""
+    global _ring
+    if _ring is None:
+        _ring = FocusRing(app)
+        _ring.install(app)
+    return _ring

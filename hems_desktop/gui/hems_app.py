@@ -1,8 +1,7 @@
 """HemsApp: the desktop app; wires the collector controller, the tray, the window and the dialogs.
 
-- With a system tray the app lives there and the window comes and goes; without one (GNOME
-  without an extension) the window carries every tray action in its menu, and closing it quits
-  (ending the B-route session), as a banner in the window says.
+- With a system tray the app lives there; without one (GNOME without an extension) the window carries
+  every tray action in its menu, and closing it quits (ending the B-route session), as a banner says.
 - Demo mode reads and writes the demo's own history (never the user's) and no outputs; the
   `--demo` flag is for this run only, and a saved demo choice shows as demo in the title,
   the tooltip and a banner: a normal launch never turns into a demo silently.
@@ -29,7 +28,7 @@ from hems_desktop.gui.banner import BannerSpec, Kind
 from hems_desktop.gui.breaker import BreakerWatch
 from hems_desktop.gui.collector_controller import CollectorController
 from hems_desktop.gui.dashboard import Dashboard
-from hems_desktop.gui.focus_ring import FocusRing
+from hems_desktop.gui.focus_ring import focus_ring
 from hems_desktop.gui.folders import open_folder
 from hems_desktop.gui.icons import app_icon, format_watts
 from hems_desktop.gui.notifier import Notifier
@@ -39,6 +38,7 @@ from hems_desktop.gui.tray import Tray
 from hems_desktop.gui.window_state import WindowState
 from hems_desktop.insights.tariff import Tariff, TariffError, load_tariff
 from hems_desktop.logfile import add_secrets
+from hems_desktop.messages import as_message
 from hems_desktop.reading import Reading
 from hems_desktop.session import SessionState
 from hems_desktop.settings import ConfigError, Settings, default_settings_path
@@ -85,6 +85,7 @@ class HemsApp(SettingsFlow, QObject):
         self.last_reading: Reading | None = None
         self.state = SessionState.STOPPED
         self._lost = False  # the session was lost since it last joined: its return is "restored"
+        self._joined_since_start = False  # a loss is only a loss of a session that was there
         self._stopping = False  # a stop the user asked for: its state changes are no loss
         self._quitting = False
         self.breaker = BreakerWatch()
@@ -102,8 +103,7 @@ class HemsApp(SettingsFlow, QObject):
         self.dashboard.chart.set_range_index(self.window_state.range_index)
         self.dashboard.tabs.setCurrentIndex(min(max(self.window_state.tab_index, 0), self.dashboard.tabs.count() - 1))
         self.notifier = Notifier("HEMS Desktop", self._notification_banner, self)
-        self.focus_ring = FocusRing(self)
-        self.focus_ring.install(QApplication.instance())  # type: ignore[arg-type]
+        self.focus_ring = focus_ring(QApplication.instance())  # type: ignore[arg-type]
         self.tray: Tray | None = None
         self.about_dialog: AboutDialog | None = None
         self._tray_deadline = time.monotonic() + (TRAY_RETRY_S if autostart else 10)
@@ -156,7 +156,7 @@ class HemsApp(SettingsFlow, QObject):
         try:
             return self.store.load(), None
         except CredentialStoreError as exc:
-            return Credentials(), str(exc.args[0]) if exc.args else str(exc)
+            return Credentials(), as_message(exc) or str(exc)  # the Message: shown in the UI language
 
     def _history_path(self) -> Path | None:
         return self.demo_history if self.demo else self.settings.history
@@ -186,7 +186,7 @@ class HemsApp(SettingsFlow, QObject):
 
     def start_collector(self) -> None:
         self._credentials_rejected = False
-        self._lost = False
+        self._lost = self._joined_since_start = False
         self._stopping = False
         self.controller.start(self.effective_settings())
 
@@ -315,8 +315,8 @@ class HemsApp(SettingsFlow, QObject):
         if state is SessionState.JOINED and previous is not state:
             if self._lost:
                 self.notify(self.tr("Connection restored"), self.tr("Readings from the meter continue."))
-            self._lost = False
-        elif state in LOSSES and previous is SessionState.JOINED and not self._stopping:
+            self._lost, self._joined_since_start = False, True
+        elif state in LOSSES and self._joined_since_start and not self._lost and not self._stopping:
             self._lost = True
             self.notify(self.tr("Connection lost"), state_text(state) + (f": {core_text(detail)}" if detail else ""))
         if state in PORT_OPENED:

@@ -26,6 +26,7 @@ from hems_desktop.gui.settings_dialog import SettingsDialog, SettingsResult
 from hems_desktop.gui.text import core_text
 from hems_desktop.insights.tariff import Tariff
 from hems_desktop.logfile import add_secrets
+from hems_desktop.messages import as_message
 from hems_desktop.settings import ConfigError, Settings
 from hems_desktop.settings.preferences import DesktopPreferences, save_desktop_settings
 
@@ -139,11 +140,11 @@ class SettingsFlow:
             self.credentials, self.session_credentials, self.keyring_problem = credentials, None, None
             return True
         except CredentialStoreError as exc:
-            self.keyring_problem = str(exc)
+            self.keyring_problem = as_message(exc) or str(exc)
             answer = QMessageBox.question(
                 self.dashboard, self.tr("No system keyring"),
                 self.tr("%1\n\nKeep the password for this run only? It is not written anywhere.")
-                .replace("%1", core_text(exc.args[0] if exc.args else str(exc))),
+                .replace("%1", core_text(self.keyring_problem)),
             )
             if answer != QMessageBox.StandardButton.Yes:
                 return False

@@ -3,6 +3,7 @@
 - round trips per reading, CPU time per reading
 - start to first reading: cold (scan) and warm (cached network), at realistic (1x) and fast (1000x) timing
 - resident memory of the CLI, start-up time of `hems-collector --help`
+- at rest: wake-ups per second and CPU time of a joined collector between readings (Linux /proc)
 """
 
 from __future__ import annotations
@@ -82,6 +83,11 @@ def main() -> None:
         )
         print(f"CLI resident memory (demo, 3 readings, incl. emulator): {int(proc.stdout.split()[-1]) / 1024:.1f} MiB")
     print(f"this process max RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.1f} MiB")
+    if sys.platform.startswith("linux"):
+        from idle import idle_figures  # bench/idle.py: the emulator in its own process
+
+        wakeups, cpu = idle_figures(30.0)
+        print(f"at rest (joined, next slot far): {wakeups:.2f} wake-ups per second, {cpu:.4f} CPU-s per minute")
 
 
 if __name__ == "__main__":

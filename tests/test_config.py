@@ -53,7 +53,9 @@ def test_seed_options_and_short_forms_exist() -> None:
     seed = {"-h", "--help", "-o", "--output", "-f", "--format", "--file", "--project", "--topic", "--port",
             "--baudrate", "--meter-channel", "--meter-panid", "--meter-ipv6", "--mode", "-s", "--schedule",
             "-i", "--interval", "--debug"}
-    additions = {"--demo", "--count", "--dongle", "--version", "--list-ports", "--history", "--keep-days", "--settings"}
+    additions = {"--demo", "--count", "--dongle", "--version", "--list-ports", "--history", "--keep-days", "--settings",
+                 "--mqtt-url", "--mqtt-ca", "--mqtt-prefix", "--ha-discovery", "--no-ha-discovery",
+                 "--ha-discovery-prefix", "--metrics-port", "--metrics-address"}
     assert options == seed | additions
 
 

@@ -12,12 +12,9 @@ from transcripts import device_fragments, host_lines
 from hems_desktop.protocol import dialects
 from hems_desktop.protocol.dialects import (
     DUAL_STACK,
-    PRODUCTS,
     SINGLE_HOP,
-    DialectName,
     ScanMode,
     detect_dialect,
-    dialect_named,
     mac_to_link_local,
 )
 from hems_desktop.protocol.echonet import decode_frame
@@ -154,17 +151,26 @@ def test_detect_dialect_from_einfo_transcripts() -> None:
     assert detect_dialect(None) is None
 
 
-def test_dialect_named() -> None:
-    assert dialect_named("single-hop") is SINGLE_HOP
-    assert dialect_named(" Dual-Stack ") is DUAL_STACK
-    # §0: BP35A1 / WSR35A1 / RL7023 IPS are single-hop; BP35C0/C2, RS-WSUHA-P, RL7023 DSS dual-stack
+def test_every_dongle_name_forces_its_family() -> None:
+    from hems_desktop.device.base import DongleFamily
+    from hems_desktop.device.catalog import PRODUCTS, dongle_choices, family_for
+
+    assert family_for("auto") is None
+    assert family_for("single-hop") is DongleFamily.SINGLE_HOP
+    assert family_for(" Dual-Stack ") is DongleFamily.DUAL_STACK
+    assert family_for("j11") is DongleFamily.J11
+    # §0: BP35A1 / WSR35A1 / RL7023 IPS are single-hop; BP35C0/C2, RS-WSUHA-P, RL7023 DSS dual-stack;
+    # the J11 products speak ROHM's binary protocol (J11.md).
     for product in ("bp35a1", "wsr35a1", "rl7023-ips", "BP35A1"):
-        assert dialect_named(product) is SINGLE_HOP
+        assert family_for(product) is DongleFamily.SINGLE_HOP
     for product in ("bp35c0", "bp35c2", "rs-wsuha-p", "rl7023-dss"):
-        assert dialect_named(product) is DUAL_STACK
-    assert set(PRODUCTS.values()) == set(DialectName)
+        assert family_for(product) is DongleFamily.DUAL_STACK
+    for product in ("rs-wsuha-j11", "bp35c2-j11", "bp35c0-j11"):
+        assert family_for(product) is DongleFamily.J11
+    assert {p.family for p in PRODUCTS} == set(DongleFamily)
+    assert set(dongle_choices()) >= {"auto", "single-hop", "dual-stack", "j11", *(p.name for p in PRODUCTS)}
     with pytest.raises(ValueError, match="unknown dongle type"):
-        dialect_named("bp99")
+        family_for("bp99")
 
 
 def test_dialect_str_and_side_token() -> None:

@@ -372,3 +372,47 @@ def test_date_decoders_reject_every_invalid_calendar_value() -> None:
         except EchonetError:
             continue
         assert isinstance(value.at, dt.datetime) and value.at.year == year
+
+
+# ---------------------------------------------------------------- whatever the chunking, linear
+
+
+def parse_all(pieces: list[bytes], mode: bool | None) -> list[object]:
+    parser = SkStackStreamParser(mode)
+    out: list[object] = []
+    for piece in pieces:
+        out += parser.feed(piece)
+    return out
+
+
+@pytest.mark.timeout(120)
+def test_whole_and_chunked_input_give_the_same_messages() -> None:
+    """Differential check: the same bytes fed whole, byte by byte and in random pieces parse alike.
+
+    (flush() is not part of it: it gives up on whatever is incomplete when the line went quiet.)
+    """
+    rng = random.Random(SEED + 7)
+    checks = 0
+    for iteration in range(3000):
+        data = b"".join(mutate(rng.choice(CORPUS), rng) for _ in range(rng.randrange(1, 4)))
+        mode = (True, False, None)[iteration % 3]
+        whole = parse_all([data], mode)
+        for pieces in ([data[i : i + 1] for i in range(len(data))], split(data, rng), split(data, rng)):
+            assert parse_all(pieces, mode) == whole, f"iteration {iteration}, mode {mode}: {data!r}"
+            checks += 1
+    print(f"whole-vs-chunked: {checks} differential checks")
+
+
+@pytest.mark.parametrize("terminator", [b"\r", b"\n", b"\r\n", b"OK\r\n", b"x" * 2000])
+def test_parser_work_is_linear_in_the_input_whatever_it_holds(terminator: bytes) -> None:
+    """No clock: the parser counts the bytes it examines or moves. 100 times the input must
+    cost about 100 times the work, also for one large chunk of CR-only or LF-only bytes."""
+    costs = []
+    for size in (10_000, 1_000_000):
+        parser = SkStackStreamParser(None)
+        data = (terminator * (size // len(terminator) + 1))[:size]
+        parser.feed(data)
+        parser.flush()
+        costs.append(parser.work / size)
+    assert costs[1] <= 1.2 * costs[0] + 1, f"work per byte {costs[0]:.1f} -> {costs[1]:.1f}"
+    assert costs[1] < 20  # a constant number of passes over each byte

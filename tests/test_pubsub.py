@@ -422,3 +422,29 @@ def test_the_collector_publishes_its_readings(
     meter_id = collector.session.network.meter_id  # type: ignore[union-attr]
     assert meter_id and {m.ordering_key for m in server.messages} == {meter_id}
     assert all(list(json.loads(m.data)) == list(RECORD_FIELDS) for m in server.messages)
+
+
+@pytest.mark.parametrize("damage", ["invalid-utf8-attributes", "invalid-json"])
+def test_a_damaged_spool_row_is_set_aside_and_the_rest_is_published(
+    server: FakePublisherServer, make_sink: Callable[..., PubSubSink], errors: Errors, tmp_path: Path, damage: str
+) -> None:
+    import sqlite3
+
+    from hems_desktop.sinks.spool import Spool
+
+    spool = Spool(tmp_path / "spool.sqlite3")
+    for i in range(27):
+        spool.put(f"rid-{i:05d}", b"{}", {"reading_id": f"rid-{i:05d}"}, METER)
+    spool.close()
+    db = sqlite3.connect(tmp_path / "spool.sqlite3")
+    bad = "CAST(x'7b22ff223a2278227d' AS TEXT)" if damage == "invalid-utf8-attributes" else "'{not json'"
+    db.execute(f"UPDATE pending SET attributes = {bad} WHERE reading_id = 'rid-00003'")  # one bad row early on
+    db.commit()
+    db.close()
+    sink = make_sink()  # picks up the 27 rows an earlier run left
+    assert wait_until(lambda: sink.pending == 0)
+    assert sink.spool.quarantined == 1
+    assert sorted(server.reading_ids()) == ids([i for i in range(27) if i != 3])  # 26 sent, none stuck behind it
+    assert len(errors.matching("set aside")) == 1
+    kept = sqlite3.connect(tmp_path / "spool.sqlite3").execute("SELECT COUNT(*) FROM quarantine").fetchone()[0]
+    assert kept == 1  # the damaged row is kept aside, not destroyed

@@ -147,10 +147,10 @@ def test_scan_join_and_read_match_the_meter_model(dongle_emulator: Any, e2e_conf
     assert session.state == SessionState.STOPPED
 
 
-def test_dialect_detected_from_einfo(dongle_emulator: Any, e2e_config: Any,
-                                     dongle_case: tuple[str, str, bool | None]) -> None:
-    _, dialect, hex_payload = dongle_case
-    emu = dongle_emulator()
+def test_dialect_detected_from_einfo(skstack_emulator: Any, e2e_config: Any,
+                                     skstack_case: tuple[str, str, bool | None]) -> None:
+    _, dialect, hex_payload = skstack_case
+    emu = skstack_emulator()
     session = Session(e2e_config(emu))
     session.open()
     try:
@@ -298,8 +298,8 @@ def test_garbage_and_truncated_lines_do_not_break_the_session(dongle_emulator: A
 
 
 @pytest.mark.parametrize("fault", ["fail_er10", "send_failures"])
-def test_send_failure_is_retried(dongle_emulator: Any, e2e_config: Any, fault: str) -> None:
-    emu = dongle_emulator()
+def test_send_failure_is_retried(skstack_emulator: Any, e2e_config: Any, fault: str) -> None:
+    emu = skstack_emulator()
     session, _ = open_session(emu, e2e_config(emu, request_timeout=2.0))
     try:
         setattr(emu.faults, fault, 1)
@@ -316,8 +316,8 @@ def test_send_failure_is_retried(dongle_emulator: Any, e2e_config: Any, fault: s
         session.terminate()
 
 
-def test_session_expiry_with_reauthentication_makes_the_request_wait(dongle_emulator: Any, e2e_config: Any) -> None:
-    emu = dongle_emulator(speed=40.0)  # slow enough that a request surely starts during re-authentication
+def test_session_expiry_with_reauthentication_makes_the_request_wait(skstack_emulator: Any, e2e_config: Any) -> None:
+    emu = skstack_emulator(speed=40.0)  # slow enough that a request surely starts during re-authentication
     session, states = open_session(emu, e2e_config(emu, join_timeout=3.0))
     try:
         result: dict[str, Any] = {}
@@ -355,8 +355,8 @@ def test_session_expiry_with_reauthentication_makes_the_request_wait(dongle_emul
         session.terminate()
 
 
-def test_session_expiry_without_reauthentication_is_lost(dongle_emulator: Any, e2e_config: Any) -> None:
-    emu = dongle_emulator()
+def test_session_expiry_without_reauthentication_is_lost(skstack_emulator: Any, e2e_config: Any) -> None:
+    emu = skstack_emulator()
     session, _ = open_session(emu, e2e_config(emu, join_timeout=0.3))
     try:
         emu.expire_session(reauthenticate=False)
@@ -392,8 +392,8 @@ def test_session_end_by_the_meter_is_lost(dongle_emulator: Any, e2e_config: Any)
         session.terminate()
 
 
-def test_tx_limit_pauses_sending_until_event_33(dongle_emulator: Any, e2e_config: Any) -> None:
-    emu = dongle_emulator()
+def test_tx_limit_pauses_sending_until_event_33(skstack_emulator: Any, e2e_config: Any) -> None:
+    emu = skstack_emulator()
     session, states = open_session(emu, e2e_config(emu))
     try:
         limit_s = 0.3

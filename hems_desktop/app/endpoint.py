@@ -33,7 +33,7 @@ class RunSetupError(HemsError):
 def start_demo_emulator(speed: float = DEMO_SPEED) -> Emulator:
     from hems_desktop.emulator import Emulator, EmulatorConfig  # the emulator only in demo mode
 
-    return Emulator(EmulatorConfig(dialect="bp35a1", speed=speed)).start()
+    return Emulator(EmulatorConfig(dialect="bp35a1", speed=speed, periodic_reauth=True)).start()
 
 
 @dataclass

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from hems_desktop.app.endpoint import DEMO_SPEED, Endpoint, RunSetupError, open_endpoint
+from hems_desktop.app.outputs import OutputEvents
 from hems_desktop.collector import Collector, EventCallback
 from hems_desktop.describe import describe_sqlite_error
 from hems_desktop.reading import local_now
@@ -55,12 +56,17 @@ def prepare_run(
 
     Raises RunSetupError for settings a user must fix.
     """
-    from hems_desktop.sinks import SinkError, build_sinks
+    from hems_desktop.sinks import SinkError, build_sinks, check_outputs
 
+    try:
+        check_outputs(settings)  # before the demo meter starts or any file is created
+    except SinkError as exc:
+        raise RunSetupError(str(exc)) from None
+    events = OutputEvents(on_event)
     endpoint = open_endpoint(settings, cache=cache, demo_speed=demo_speed)
     history: HistoryStore | None = None
     try:
-        sinks = list(build_sinks(settings))
+        sinks = list(build_sinks(settings, report=events.output_left_out))
         history_file = history_path or settings.history
         if history_file is not None:
             from hems_desktop.history import HistoryStore
@@ -80,12 +86,16 @@ def prepare_run(
         _close(endpoint, history)
         raise
     mode, interval = settings.mode, settings.interval
-    if settings.demo and all(settings.origin.get(k, "default") == "default" for k in ("mode", "schedule", "interval")):
-        mode, interval = "interval", DEMO_INTERVAL_S  # a demo should show data now, not in 5 minutes
+    if settings.demo and all(settings.origin.get(k, "default") == "default" for k in ("mode", "schedule")):
+        # A demo should show data now, not in 5 minutes: every 10 s, or the --interval given.
+        mode = "interval"
+        interval = interval if settings.origin.get("interval", "default") != "default" else DEMO_INTERVAL_S
     schedule = build_schedule(mode, settings.schedule, interval, local_now())
+    events.sinks = sinks
     collector = Collector(endpoint.session(), schedule, sinks, count=settings.count, history=history,
-                          on_event=on_event, keep_days=settings.keep_days,
+                          on_event=events, keep_days=settings.keep_days,
                           give_up_before_first_join=give_up_before_first_join)
+    events.flush()
     return CollectorRun(collector, endpoint, history)
 
 

@@ -69,6 +69,10 @@ def build_arg_parser() -> argparse.ArgumentParser:
             parser.add_argument(*spec.flags, dest=declared.name, action="store_const", const=True, default=None,
                                 help=spec.help)
             continue
+        if spec.cli is CliKind.BOOLEAN:
+            parser.add_argument(*spec.flags, dest=declared.name, action=argparse.BooleanOptionalAction,
+                                default=None, help=spec.help)
+            continue
         extra: dict[str, Any] = {"nargs": "?", "const": True} if spec.cli is CliKind.OPTIONAL_VALUE else {}
         parser.add_argument(*spec.flags, dest=declared.name, type=_argtype(spec.parse, declared.name), default=None,
                             metavar=spec.metavar, help=spec.help, **extra)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import signal
 import sys
 import threading
@@ -51,9 +52,16 @@ def run(settings: Settings) -> int:
         log.info("history: %s", settings.history)
     collector = run.collector
 
+    signals: list[int] = []
+
     def on_signal(signum: int, frame: FrameType | None) -> None:
-        log.info("stopping (%s)", signal.Signals(signum).name)
-        collector.stop()
+        signals.append(signum)
+        if len(signals) == 1:
+            log.info("stopping (%s)", signal.Signals(signum).name)
+            collector.stop()
+        else:  # a second Ctrl-C: no waiting for the outputs' flush; the spools keep the rest
+            log.info("stopping now (%s)", signal.Signals(signum).name)
+            collector.abandon_outputs()
 
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
@@ -61,7 +69,9 @@ def run(settings: Settings) -> int:
     worker.start()
     try:
         while worker.is_alive():
-            worker.join(0.2)  # the main thread stays free for signal handlers
+            # POSIX: a join without a timeout still lets signal handlers run (no wake-ups at rest);
+            # Windows: Ctrl-C only interrupts a timed wait.
+            worker.join(None if os.name == "posix" else 1.0)
     finally:
         collector.stop()
         worker.join(5)
@@ -86,7 +96,11 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"hems-collector: {exc}", file=sys.stderr)
         return 2
-    setup_logging(settings.debug, [settings.route_b_password or ""])
+    setup_logging(settings.debug, [settings.route_b_password or "", settings.mqtt_password or ""])
+    if settings.origin.get("interval") not in (None, "default") and settings.mode != "interval" and not (
+            settings.demo and settings.origin.get("mode") == "default"):
+        log.warning("--interval is used only with --mode interval; readings follow the cron schedule '%s' "
+                    "(add --mode interval to read every %d s)", settings.schedule, settings.interval)
     try:
         return run(settings)
     except KeyboardInterrupt:

@@ -14,7 +14,9 @@ import csv
 import datetime as dt
 import sys
 from pathlib import Path
+from typing import TextIO
 
+from hems_desktop.describe import describe_os_error, describe_sqlite_error
 from hems_desktop.insights.usage import slot_usage
 from hems_desktop.reading import CSV_HEADER
 from hems_desktop.settings import default_history_path
@@ -31,11 +33,25 @@ def _date(text: str) -> dt.datetime:
     return value if value.tzinfo else value.astimezone()
 
 
+def _end(text: str) -> dt.datetime:
+    """`--to`: a date is included whole (up to its midnight); a time is the exclusive end."""
+    value = _date(text)
+    date_only = len(text.strip()) == 10
+    return value + dt.timedelta(days=1) if date_only else value
+
+
+def _fail(message: str) -> int:
+    print(f"hems-collector export: {message}", file=sys.stderr)
+    return 2
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="hems-collector export", description="Export the local history as CSV.")
     parser.add_argument("--history", type=Path, default=None, help="history database (default: the app's)")
     parser.add_argument("--from", dest="start", type=_date, help="start (inclusive), default: 7 days ago")
-    parser.add_argument("--to", dest="end", type=_date, help="end (exclusive), default: now")
+    parser.add_argument("--to", dest="end", type=_end,
+                        help="end: a date is included (YYYY-MM-DD up to its midnight), a time is exclusive; "
+                             "default: now")
     parser.add_argument("--half-hourly", action="store_true", help="export the meter's 30-minute values")
     parser.add_argument("--meter", help="meter id (default: the most recently seen)")
     parser.add_argument("-o", "--output", type=Path, help="CSV file (default: standard output)")
@@ -50,21 +66,33 @@ def main(argv: list[str]) -> int:
     args = build_parser().parse_args(argv)
     path = args.history or default_history_path()
     if not path.exists():
-        print(f"hems-collector export: no history database at {path}", file=sys.stderr)
-        return 1
+        return _fail(f"no history database at {path} (the collector writes one with --history)")
     end = args.end or dt.datetime.now().astimezone()
     start = args.start or end - dt.timedelta(days=7)
+    if start >= end:
+        return _fail(f"--from {start.isoformat()} is not before --to {end.isoformat()}: nothing to export")
     try:
         store = HistoryStore(path, readonly=True)
         meters = store.meters()
     except sqlite3.Error as exc:
-        print(f"hems-collector export: {path}: {exc}", file=sys.stderr)
-        return 1
+        return _fail(f"{path}: {describe_sqlite_error(exc)}")
     meter = args.meter or (meters[0] if meters else None)
     if meter is None:
-        print("hems-collector export: the history is empty", file=sys.stderr)
-        return 1
-    out = open(args.output, "w", newline="", encoding="utf-8") if args.output else sys.stdout  # noqa: SIM115
+        store.close()
+        return _fail("the history is empty")
+    if meter not in meters:
+        store.close()
+        return _fail(f"no meter {meter!r} in the history (it has: {', '.join(meters)})")
+    out: TextIO
+    if args.output is not None:
+        try:
+            out = open(args.output, "w", newline="", encoding="utf-8")  # noqa: SIM115
+        except OSError as exc:
+            store.close()
+            return _fail(f"cannot write {args.output}: {describe_os_error(exc)}")
+    else:
+        out = sys.stdout
+    rows = 0
     try:
         writer = csv.writer(out, lineterminator="\n")
         if args.half_hourly:
@@ -79,12 +107,17 @@ def main(argv: list[str]) -> int:
                 [used] = slot_usage(cumulative, slot, slot + SLOT_S)
                 usage = "" if used is None else f"{used:.4f}".rstrip("0").rstrip(".")
                 writer.writerow([dt.datetime.fromtimestamp(slot, zone).isoformat(), kwh, usage, source])
+                rows += 1
         else:
             writer.writerow(CSV_HEADER)
             for reading in store.readings(meter, start, end):
                 writer.writerow(reading.to_csv_row())
+                rows += 1
     finally:
         if out is not sys.stdout:
             out.close()
         store.close()
+    if not rows:
+        print(f"hems-collector export: nothing between {start.isoformat(timespec='seconds')} and "
+              f"{end.isoformat(timespec='seconds')} for meter {meter}", file=sys.stderr)
     return 0

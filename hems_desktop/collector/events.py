@@ -39,6 +39,7 @@ class ConnectionInfo:
     network: Network | None
     joined_at: float  # unix seconds
     meter: MeterIdentity | None = None
+    reauth_period_s: float | None = None  # the module re-authenticates by itself this often (None: unknown)
 
 
 @dataclass(frozen=True)

@@ -79,6 +79,8 @@ class Collector:
         session.listen(on_state=self._state_changed, on_frame=self._unsolicited)
         self.readings_taken = 0
         self.exit_status = 0
+        self._last_slot: dt.datetime | None = None
+        self._complete = False
         self._ever_joined = False
         self._strikes: dict[type[BaseException], int] = {}
         self._failures = 0
@@ -95,6 +97,11 @@ class Collector:
 
     def stop(self) -> None:
         self._stop.set()
+
+    def abandon_outputs(self) -> None:
+        """A second stop: the outputs' exit flush ends at once (the spools keep what is left)."""
+        for sink in self._sinks:
+            sink.abandon()
 
     @property
     def stopping(self) -> bool:
@@ -120,6 +127,15 @@ class Collector:
     # ---- loop ----
 
     def _loop(self) -> None:
+        try:
+            self._run_slots()
+        finally:
+            if self._last_slot is not None and not self._complete:
+                # Slots that passed while the meter was out of reach and the run then ended: reported,
+                # so that every slot is either read or said to be missed.
+                self._report_missed(check_slots(self.schedule, self._last_slot, local_now(), grace=dt.timedelta(0)))
+
+    def _run_slots(self) -> None:
         last: dt.datetime | None = None  # the last slot read or reported
         while not self._stop.is_set():
             # While the module re-authenticates by itself (EVENT 29) the session is kept: a new
@@ -129,7 +145,7 @@ class Collector:
                     return
                 continue
             if last is None:
-                last = local_now()
+                last = self._last_slot = local_now()
                 if self.read_at_start and self._read(last):
                     return
                 continue
@@ -138,7 +154,7 @@ class Collector:
                 return
             check = check_slots(self.schedule, last, local_now(), grace=SLOT_GRACE)
             self._report_missed(check)
-            last = check.due if check.due is not None else local_now()
+            last = self._last_slot = check.due if check.due is not None else local_now()
             if check.due is not None and self._read(check.due):
                 return
 
@@ -150,7 +166,7 @@ class Collector:
             return True
         except (HemsError, EchonetError) as exc:  # timeouts, lost session, silent dongle...
             self._emit(SlotMissed(slot, message_of(exc)))
-            log.warning("reading for %s could not be taken: %s", slot.strftime("%H:%M:%S"), exc)
+            log.debug("reading for %s could not be taken: %s", slot.strftime("%H:%M:%S"), exc)  # the event says it
             return False
         self.readings_taken += 1
         for sink in self._sinks:
@@ -159,7 +175,8 @@ class Collector:
         if self._last_error is not None:
             self._last_error = None
             self._emit(Recovered())
-        return self.count is not None and self.readings_taken >= self.count
+        self._complete = self.count is not None and self.readings_taken >= self.count
+        return self._complete
 
     def _report_missed(self, check: SlotCheck) -> None:
         if not check.missed_count:
@@ -222,7 +239,7 @@ class Collector:
         if self.maintenance is not None:
             self.maintenance.connected()
         self._emit(Connected(ConnectionInfo(self.session.config.port, self.session.info, self.session.network,
-                                            time.time())))
+                                            time.time(), reauth_period_s=self.session.gate.reauth_period)))
         return True
 
     def _pause(self, pause: Pause) -> None:

@@ -186,8 +186,9 @@ class Dongle(Protocol):
         """The meter's link-local IPv6 address from its EUI-64 (39-character upper-case form)."""
         ...
 
-    def start_join(self, target: Target) -> None:
-        """Start PANA authentication with the meter at `target`; returns once the dongle accepted.
+    def start_join(self, target: Target, stop: threading.Event | None = None) -> None:
+        """Start PANA authentication with the meter at `target`; returns once the dongle accepted
+        (J11: after the route-B association, which can take seconds; `stop` ends that wait).
 
         The outcome arrives later as a LinkEvent: PANA_CONNECTED, PANA_REJECTED (the meter
         answered and refused the credentials) or PANA_FAILED (no answer).
@@ -205,6 +206,11 @@ class Dongle(Protocol):
         The outcome is bound to this send, never to another one in flight.
         Raises DongleNotResponding, PortLost.
         """
+        ...
+
+    def session_lifetime(self) -> float | None:
+        """The PANA session lifetime in seconds, when the module tells it (SKSTACK register S16);
+        modules re-authenticate by themselves at 80 % of it. None: not known."""
         ...
 
     def terminate(self, timeout: float) -> None:

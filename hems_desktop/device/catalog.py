@@ -28,6 +28,9 @@ PRODUCTS: tuple[Product, ...] = (
     Product("bp35c2", DongleFamily.DUAL_STACK, "ROHM BP35C2"),
     Product("rs-wsuha-p", DongleFamily.DUAL_STACK, "RATOC RS-WSUHA-P"),
     Product("rl7023-dss", DongleFamily.DUAL_STACK, "Tessera RL7023 Stick-D/DSS"),
+    Product("rs-wsuha-j11", DongleFamily.J11, "RATOC RS-WSUHA-J11"),
+    Product("bp35c2-j11", DongleFamily.J11, "ROHM BP35C2-J11-T01"),
+    Product("bp35c0-j11", DongleFamily.J11, "ROHM BP35C0-J11"),
 )
 FAMILY_NAMES: dict[DongleFamily, str] = {
     DongleFamily.SINGLE_HOP: "SKSTACK IP single-hop",
@@ -47,7 +50,7 @@ class UsbId:
 
 
 # Only IDs with a source. FTDI's 0403:6015 is the FT-X chips' default ID, so another FTDI FT-X
-# device shows the same: the app says "probably" and never picks a port on the ID alone.
+# device shows the same: the app says "probably", and preselects it only when the saved port is not there.
 USB_IDS: tuple[UsbId, ...] = (
     UsbId(0x0403, 0x6015, "rs-wsuha-p", "RATOC RS-WSUHA-P: FTDI USB, 0403:6015 (shared/protocol/SKSTACK-ECHONET.md)"),
 )

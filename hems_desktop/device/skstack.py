@@ -39,6 +39,7 @@ from hems_desktop.protocol.skstack import (
     Info,
     Ok,
     PanDescriptor,
+    RegisterValue,
     SkMessage,
     Version,
 )
@@ -70,9 +71,10 @@ class SkStackDongle:
     """One SKSTACK dongle on one port. `dialect` forces a dialect (None: detect it)."""
 
     def __init__(self, port: str, baudrate: int = 115200, *, dialect: Dialect | None = None,
-                 secrets: Iterable[str] = (), command_timeout: float = 5.0) -> None:
+                 secrets: Iterable[str] = (), command_timeout: float = 5.0,
+                 stop: threading.Event | None = None) -> None:
         self.port_name = port
-        self.serial = SkStackPort(port, baudrate, secrets=secrets)
+        self.serial = SkStackPort(port, baudrate, secrets=secrets, stop=stop)
         self.forced = dialect
         self.dialect: Dialect | None = dialect
         self.info: DongleInfo | None = None
@@ -116,6 +118,16 @@ class SkStackDongle:
         self.info = DongleInfo(_FAMILIES[self.dialect.name], einfo.mac if einfo else "",
                                version.version if version else "")
         return self.info
+
+    def answers(self, timeout: float) -> bool:
+        """Whether a SKSTACK dongle answers one SKVER within `timeout` (for `--dongle auto`)."""
+        try:
+            self.serial.command(dialects.skver(), timeout=timeout)
+        except CommandTimeout:
+            return False
+        except CommandFailed:
+            return True  # FAIL ER09 (a half line was pending): text all the same
+        return True
 
     def _probe(self, stop: threading.Event | None) -> Version | None:
         for attempt in range(3):
@@ -162,6 +174,7 @@ class SkStackDongle:
 
     def set_credentials(self, route_b_id: str, password: str) -> None:
         self.serial.add_secret(password)
+        self.serial.add_identifier(route_b_id)
         self._command(dialects.sksetpwd(password), describe=f"SKSETPWD {len(password):X} ********")
         self._command(dialects.sksetrbid(route_b_id))
 
@@ -202,7 +215,7 @@ class SkStackDongle:
         except CommandTimeout:
             return dialects.mac_to_link_local(mac)  # the same rule the dongle applies
 
-    def start_join(self, target: Target) -> None:
+    def start_join(self, target: Target, stop: threading.Event | None = None) -> None:
         self._command(dialects.sksreg("S2", f"{target.channel:02X}"))
         self._command(dialects.sksreg("S3", f"{target.pan_id:04X}"))
         self._pana_answered = False
@@ -224,6 +237,18 @@ class SkStackDongle:
             return SendOutcome.NOT_SENT
         results = [m.param for m in lines if isinstance(m, Event) and m.number == EventNumber.UDP_SENT]
         return SendOutcome.NOT_SENT if results and results[-1] == 1 else SendOutcome.SENT
+
+    def session_lifetime(self) -> float | None:
+        """Register S16 (seconds, hex): BP35A1-class modules re-authenticate at 80 % of it."""
+        try:
+            lines = self.serial.command(dialects.sksreg("S16"), timeout=self.command_timeout)
+        except (CommandFailed, CommandTimeout):
+            return None
+        value = next((m.value for m in lines if isinstance(m, RegisterValue)), None)
+        try:
+            return float(int(value, 16)) if value else None
+        except ValueError:
+            return None
 
     def terminate(self, timeout: float) -> None:
         """SKTERM, then wait for EVENT 27/28; FAIL ER10 means there was no session."""

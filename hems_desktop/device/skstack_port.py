@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import serial
 
 from hems_desktop import redaction
-from hems_desktop.device.base import CommandRefused, DongleNotResponding, PortLost
+from hems_desktop.device.base import CommandRefused, DongleNotResponding, PortLost, Stopped
 from hems_desktop.protocol import dialects
 from hems_desktop.protocol.skstack import (
     Address,
@@ -41,6 +41,7 @@ log = logging.getLogger("hems_desktop.serial")
 ASYNC_TYPES = (Event, ErxUdp, PanDescriptor, EnergyScan, Garbage)
 _SETPWD = re.compile(r"(SKSETPWD\s+\S+\s+)\S+")
 _QUIET_FLUSH_S = 0.3  # an incomplete line this old is given up on (sender went quiet)
+_STOP_SLICE_S = 0.2  # a command's wait looks at the owner's stop this often
 
 
 class CommandTimeout(DongleNotResponding):
@@ -80,9 +81,14 @@ class _PendingCommand:
         self.echo_seen = not echo_expected
 
 
-def redact(text: str, secrets: Iterable[str]) -> str:
-    """Replace every secret (and the argument of any SKSETPWD) in a log line."""
-    return redaction.redact(_SETPWD.sub(r"\g<1>" + redaction.REDACTED, text), secrets)
+def redact(text: str, secrets: Iterable[str], identifiers: Iterable[str] = ()) -> str:
+    """Replace every secret (and the argument of any SKSETPWD) in a log line; identifiers (the
+    B-route ID) keep their last 4 characters, enough to tell two apart."""
+    text = redaction.redact(_SETPWD.sub(r"\g<1>" + redaction.REDACTED, text), secrets)
+    for identifier in identifiers:
+        if identifier:
+            text = text.replace(identifier, redaction.mask_id(identifier))
+    return text
 
 
 def _describe(data: bytes) -> str:
@@ -97,10 +103,13 @@ def _is_terminal(message: SkMessage) -> bool:
 class SkStackPort:
     """Owns the serial port. Thread-safe: one command at a time; listeners run on the reader thread."""
 
-    def __init__(self, port: str, baudrate: int = 115200, *, secrets: Iterable[str] = ()) -> None:
+    def __init__(self, port: str, baudrate: int = 115200, *, secrets: Iterable[str] = (),
+                 stop: threading.Event | None = None) -> None:
         self.port_name = port
+        self.stop = stop  # the owner's stop: a command waiting for its answer gives up when it is set
         self.baudrate = baudrate
         self._secrets = [s for s in secrets if s]
+        self._identifiers: list[str] = []
         self._serial: serial.SerialBase | None = None
         self._parser = SkStackStreamParser()
         self._reader: threading.Thread | None = None
@@ -118,9 +127,9 @@ class SkStackPort:
 
     def open(self) -> None:
         """Open the port; raises serial.SerialException (the session turns it into a clear message)."""
-        # The reader blocks in select() up to this long when the line is quiet: short enough to
-        # notice a stalled partial line and to close promptly, long enough not to busy-poll.
-        self._serial = serial.serial_for_url(self.port_name, self.baudrate, timeout=0.25, write_timeout=5)
+        # No read timeout: on a quiet line the reader sleeps until bytes arrive or close() wakes it
+        # (no wake-ups at rest). Only while a line is half-received does it read with a timeout.
+        self._serial = serial.serial_for_url(self.port_name, self.baudrate, timeout=None, write_timeout=5)
         self._stop.clear()
         self.closed_reason = None
         self._reader = threading.Thread(target=self._read_loop, name="hems-serial-reader", daemon=True)
@@ -128,16 +137,21 @@ class SkStackPort:
 
     def close(self) -> None:
         self._stop.set()
-        cancel_read = getattr(self._serial, "cancel_read", None)  # POSIX and Windows ports; not socket://
+        port, self._serial = self._serial, None
+        if port is None:
+            return
+        cancel_read = getattr(port, "cancel_read", None)  # POSIX and Windows ports; not socket://
         if cancel_read is not None:
             with contextlib.suppress(Exception):
-                cancel_read()  # wake the reader from its blocking read: close at once, not after the timeout
+                cancel_read()  # wake the reader from its blocking read
+            self._join_reader()
+        with contextlib.suppress(Exception):
+            port.close()  # on socket:// this is what wakes the reader (pyserial shuts the socket down)
+        self._join_reader()
+
+    def _join_reader(self) -> None:
         if self._reader is not None and self._reader is not threading.current_thread():
             self._reader.join(timeout=2)
-        if self._serial is not None:
-            with contextlib.suppress(OSError, serial.SerialException):
-                self._serial.close()
-        self._serial = None
 
     @property
     def is_open(self) -> bool:
@@ -146,6 +160,11 @@ class SkStackPort:
     def add_secret(self, secret: str) -> None:
         if secret and secret not in self._secrets:
             self._secrets.append(secret)
+
+    def add_identifier(self, value: str) -> None:
+        """A value logged only masked (all but its last 4 characters): the B-route ID."""
+        if value and value not in self._identifiers:
+            self._identifiers.append(value)
 
     def add_listener(self, listener: Listener) -> None:
         self._listeners.append(listener)
@@ -163,7 +182,7 @@ class SkStackPort:
         if self._serial is None or self.closed_reason is not None:
             raise PortLost(self.closed_reason or "port is not open")
         if log.isEnabledFor(logging.DEBUG):
-            log.debug(">> %s", redact(describe or _describe(data), self._secrets))
+            log.debug(">> %s", redact(describe or _describe(data), self._secrets, self._identifiers))
         try:
             with self._write_lock:
                 self._serial.write(data)
@@ -194,7 +213,7 @@ class SkStackPort:
             self._pending = pending
             try:
                 self.write(data, describe=describe)
-                if not pending.done.wait(timeout):
+                if not self._await(pending, timeout):
                     if self.closed_reason is not None:
                         raise PortLost(self.closed_reason)
                     self._echo = None  # relearn: a lost echo must not make us drop every OK
@@ -212,6 +231,18 @@ class SkStackPort:
             raise CommandFailed(name, last)
         return pending.lines
 
+    def _await(self, pending: _PendingCommand, timeout: float) -> bool:
+        """Wait for the command's last line; a stop set by the owner ends the wait (Stopped)."""
+        if self.stop is None:
+            return pending.done.wait(timeout)
+        deadline = time.monotonic() + timeout
+        while not pending.done.wait(min(_STOP_SLICE_S, max(0.0, deadline - time.monotonic()))):
+            if self.stop.is_set():
+                raise Stopped("stopped")
+            if time.monotonic() >= deadline:
+                return False
+        return True
+
     def command_ok(self, data: bytes, *, timeout: float = 5.0, describe: str | None = None) -> None:
         self.command(data, timeout=timeout, describe=describe)
 
@@ -228,23 +259,22 @@ class SkStackPort:
     def _read_loop(self) -> None:
         ser = self._serial
         assert ser is not None
-        last_data = time.monotonic()
         while not self._stop.is_set():
             try:
-                waiting = ser.in_waiting
-                data = ser.read(waiting or 1)
-            except (OSError, serial.SerialException, TypeError, AttributeError) as exc:
+                wanted = _QUIET_FLUSH_S if self._parser.pending else None
+                if ser.timeout != wanted:
+                    ser.timeout = wanted
+                data = ser.read(max(1, ser.in_waiting))
+            except (OSError, ValueError, serial.SerialException, TypeError, AttributeError) as exc:
                 if self._stop.is_set():
                     return
                 self._port_failed(f"{self.port_name}: {exc}")
                 return
-            now = time.monotonic()
             if data:
-                last_data = now
                 self.bytes_read += len(data)
                 self._dispatch(self._parser.feed(data))
-            elif self._parser.pending and now - last_data > _QUIET_FLUSH_S:
-                self._dispatch(self._parser.flush())
+            elif self._parser.pending:
+                self._dispatch(self._parser.flush())  # the sender went quiet mid-line
 
     def _port_failed(self, reason: str) -> None:
         self.closed_reason = reason
@@ -258,7 +288,7 @@ class SkStackPort:
     def _dispatch(self, messages: list[SkMessage]) -> None:
         for message in messages:
             if log.isEnabledFor(logging.DEBUG):
-                log.debug("<< %s", redact(_format_message(message), self._secrets))
+                log.debug("<< %s", redact(_format_message(message), self._secrets, self._identifiers))
             pending = self._pending
             if isinstance(message, ASYNC_TYPES):
                 if pending is not None and not pending.done.is_set():

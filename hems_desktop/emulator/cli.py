@@ -34,7 +34,8 @@ def _hex_int(value: str) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="hems-meter-emulator",
-        description="A virtual Wi-SUN dongle (SKSTACK IP) and low-voltage smart meter (ECHONET Lite 0x0288).",
+        description="A virtual Wi-SUN dongle (SKSTACK IP, or ROHM J11 with --dialect j11) and low-voltage smart meter "
+        "(ECHONET Lite 0x0288).",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("--dialect", choices=DIALECTS, default="bp35a1", help="dongle firmware to imitate")
@@ -54,6 +55,11 @@ def build_parser() -> argparse.ArgumentParser:
                         help="a property the meter answers with Get_SNA (repeatable)")
     parser.add_argument("--infc", action="store_true", help="send the :00/:30 EA notice as INFC")
     parser.add_argument("--seed", type=int, default=2026, help="load profile seed")
+    parser.add_argument("--session-lifetime", type=int, default=900, metavar="SECONDS",
+                        help="PANA session lifetime (register S16, hardware seconds); the module re-authenticates "
+                             "by itself at 80 %% of it")
+    parser.add_argument("--no-periodic-reauth", action="store_true",
+                        help="never re-authenticate by itself (only on EVENT 29 faults)")
     parser.add_argument(
         "--fault", action="append", default=[], metavar="SPEC",
         help=f"KIND[:N] with KIND in {', '.join(COUNTER_FAULTS)}; or ACTION@SECONDS with ACTION in "
@@ -80,7 +86,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     config = EmulatorConfig(
         dialect=args.dialect, hex_payload=True if args.hex else None, speed=args.speed,
-        link=args.link, tcp=args.tcp, meter=meter,
+        link=args.link, tcp=args.tcp, meter=meter, periodic_reauth=not args.no_periodic_reauth,
+        session_lifetime_s=args.session_lifetime,
     )
     timed: list[tuple[str, float]] = []
     try:

@@ -1,4 +1,4 @@
-"""The virtual SKSTACK IP dongle with a smart meter on the other side of the radio.
+"""The virtual SKSTACK IP dongle with a smart meter (`MeterNode`) on the other side of the radio.
 
 Single-threaded: the server calls `receive()` with host bytes and runs due timers; the
 dongle answers through `output`. Timing follows the hardware (scan formula, PANA exchange,
@@ -7,7 +7,6 @@ dongle answers through `output`. Timing follows the hardware (scan formula, PANA
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import logging
 import random
@@ -15,12 +14,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from hems_desktop.emulator.faults import Faults
-from hems_desktop.emulator.meter_model import MeterModel, slot_of, slot_of_jst, slot_start_jst
+from hems_desktop.emulator.meter_model import MeterModel
+from hems_desktop.emulator.meter_node import MeterNode
 from hems_desktop.protocol import echonet
-from hems_desktop.protocol import meter as m
 from hems_desktop.protocol.dialects import mac_to_link_local
-from hems_desktop.protocol.echonet import ESV, Frame, Property
-from hems_desktop.timebase import JST
+from hems_desktop.protocol.echonet import Frame
 
 log = logging.getLogger("hems_desktop.emulator")
 
@@ -63,8 +61,16 @@ class VirtualDongle:
         hex_payload: bool | None = None,
         faults: Faults | None = None,
         seed: int = 1,
+        periodic_reauth: bool = False,
+        session_lifetime_s: int = 900,
     ) -> None:
         self.profile = profile
+        # Like BP35A1-class modules: re-authenticate by themselves at 80 % of the PANA session
+        # lifetime (register S16, 900 s by default), an EVENT 25 at the end; sends meanwhile fail.
+        self.periodic_reauth = periodic_reauth
+        self.session_lifetime_s = session_lifetime_s
+        self.reauthenticating = False
+        self._auth_generation = 0
         self.meter = meter
         self.output = output
         self._schedule = schedule
@@ -80,26 +86,65 @@ class VirtualDongle:
         self._sendto_header = ""
         self._epoch = 0  # bumps on reset/unplug so timers of an older state do nothing
         self.stats: dict[str, int] = {}
-        self.received_frames: list[Frame] = []  # what the meter got (tests read it)
-        self.reset()
         self.joined = False
+        self.node = MeterNode(meter, self, clock=clock, faults=self.faults, rng=self.rng, count=self._count)
+        self.reset()
         self.tx_limited = False
-        self._meter_tid = 0
-        self._last_fixed_slot = slot_of(clock())
         self.joins = 0
 
     # ---- state ----
 
     def reset(self) -> None:
         self._epoch += 1
-        self.registers: dict[str, str] = {"S02": "21", "S03": "FFFF", "SFE": "1", "S16": "00000384"}
+        self.registers: dict[str, str] = {"S02": "21", "S03": "FFFF", "SFE": "1",
+                                          "S16": f"{self.session_lifetime_s:08X}"}
         if self.profile.dual_stack:
             self.registers["SA2"] = "0"
         self.password: str | None = None
         self.route_b_id: str | None = None
         self.joined = False
-        self._day_for_history = 0
-        self._history2 = (slot_start_jst(slot_of(self.clock()) - 1), 12)
+        self.node.reset()
+
+    # ---- the meter (an ECHONET node behind this dongle) ----
+
+    @property
+    def received_frames(self) -> list[Frame]:
+        return self.node.received_frames
+
+    @property
+    def infc(self) -> bool:
+        """Send EA as INFC (expects INFC_Res) instead of INF."""
+        return self.node.infc
+
+    @infc.setter
+    def infc(self, value: bool) -> None:
+        self.node.infc = value
+
+    def tick(self) -> None:
+        """Called about once a second: the meter's INF of EA (and EB) at every :00 and :30."""
+        self.node.tick()
+
+    def property_value(self, epc: int) -> bytes | None:
+        return self.node.property_value(epc)
+
+    def supported_epcs(self) -> frozenset[int]:
+        return self.node.supported_epcs()
+
+    def after(self, hardware_seconds: float, action: Callable[[], None]) -> None:
+        self._after(hardware_seconds, action)
+
+    def deliver(self, frame: Frame, multicast: bool) -> None:
+        self._erxudp_frame(frame, MULTICAST_ALL_NODES if multicast else None)
+
+    def wire_faults(self, delay: float, answer: Frame) -> None:
+        """A line of random bytes, or an ERXUDP cut short, before the meter's answer."""
+        if self.faults.take("garbage_lines"):
+            self._after(delay * 0.5, lambda: self.output(bytes(self.rng.randrange(256) for _ in range(40)) + b"\r\n"))
+        if self.faults.take("truncated_lines"):
+            cut = echonet.encode_frame(answer)
+            head = f"ERXUDP {self.meter_ip} {self.own_ip} 0E1A 0E1A {self.meter.config.mac} 1 "
+            line = (head + f"{len(cut):04X} ").encode() + (cut.hex()[:10].encode() if self.hex_payload else cut[:5])
+            self._after(delay * 0.6, lambda: self.output(line + b"\r\n"))
 
     def _count(self, key: str) -> None:
         self.stats[key] = self.stats.get(key, 0) + 1
@@ -114,7 +159,8 @@ class VirtualDongle:
         self._schedule(hardware_seconds / self.speed, run)
 
     def _send_line(self, text: str, terminator: bytes = b"\r\n") -> None:
-        self.output(text.encode("ascii") + terminator)
+        # latin-1: an echo gives back exactly the bytes it got, binary ones included (a J11 frame, noise)
+        self.output(text.encode("latin-1") + terminator)
 
     @property
     def echo(self) -> bool:
@@ -157,7 +203,7 @@ class VirtualDongle:
             if self._buffer[:1] == b"\n":
                 del self._buffer[0]
             if raw.strip():
-                self._command(raw.decode("ascii", "replace").strip(), cr_only)
+                self._command(raw.decode("latin-1").strip(), cr_only)
 
     def _try_sendto_header(self) -> bool:
         """Parse `SKSENDTO h ip port sec [side] len ` once its last space has arrived."""
@@ -257,6 +303,8 @@ class VirtualDongle:
             value = self.registers.get(reg, "0")
             if reg == "SFB":
                 value = "1" if self.tx_limited else "0"
+            if reg == "S16":  # seconds on the emulator's clock (hardware times are divided by speed)
+                value = f"{max(1, round(int(value, 16) / self.speed)):08X}"
             self._send_line(f"ESREG {value}")
             return "OK"
         value = args[1].upper()
@@ -420,13 +468,21 @@ class VirtualDongle:
 
     def _joined(self) -> None:
         self.joined = True
-        self._last_fixed_slot = slot_of(self.clock())
+        self.reauthenticating = False
         self._event(0x25, self.meter_ip)
-        instance_list = Frame(
-            0, echonet.NODE_PROFILE_EOJ, echonet.NODE_PROFILE_EOJ, ESV.INF,
-            (Property(m.EPC_INSTANCE_LIST, bytes([1]) + echonet.SMART_METER_EOJ.to_bytes(3, "big")),),
-        )
-        self._after(0.3, lambda: self._erxudp_frame(instance_list, MULTICAST_ALL_NODES))
+        self.node.joined()
+        self._auth_generation += 1
+        if self.periodic_reauth:
+            generation = self._auth_generation
+            lifetime = int(self.registers.get("S16", "384"), 16)
+            self._after(0.8 * lifetime, lambda: self._reauthenticate_by_itself(generation))
+
+    def _reauthenticate_by_itself(self, generation: int) -> None:
+        if not self.joined or generation != self._auth_generation:
+            return  # the session ended or was renewed meanwhile
+        self._count("periodic_reauth")
+        self.reauthenticating = True
+        self._pana_exchange(self.meter_ip, rejoin=True)
 
     def _cmd_skrejoin(self, args: list[str]) -> str | None:
         if not self.joined:
@@ -436,6 +492,7 @@ class VirtualDongle:
         return None
 
     def _cmd_skterm(self, args: list[str]) -> str | None:
+        self._auth_generation += 1
         if not self.joined:
             return "FAIL ER10"
         self._send_line("OK")
@@ -483,13 +540,15 @@ class VirtualDongle:
             return
         if not self.echo:
             self._send_line("")  # echo off: a bare CRLF precedes the result
-        delivered = self.joined and not self.tx_limited and dest == self.meter_ip
+        if self.reauthenticating:
+            self._count("sent_during_reauth")  # the collision the session should avoid
+        delivered = self.joined and not self.tx_limited and not self.reauthenticating and dest == self.meter_ip
         if self.faults.take("send_failures"):
             delivered = False
         self._event(0x21, dest, 0x00 if delivered else 0x01)
         self._send_line("OK")
         if delivered and port == ECHONET_PORT:
-            self._meter_receive(payload)
+            self.node.receive(payload)
 
     def _erxudp(self, sender: str, dest: str, rport: int, lport: int, data: bytes, secured: bool = True) -> None:
         fields = [sender, dest, f"{rport:04X}", f"{lport:04X}", self.meter.config.mac]
@@ -507,170 +566,3 @@ class VirtualDongle:
         if not self.joined and dest != MULTICAST_ALL_NODES:
             return
         self._erxudp(self.meter_ip, dest or self.own_ip, ECHONET_PORT, ECHONET_PORT, echonet.encode_frame(frame))
-
-    # ---- the meter ----
-
-    def _meter_receive(self, payload: bytes) -> None:
-        try:
-            frame = echonet.decode_frame(payload)
-        except echonet.EchonetError:
-            self._count("bad_frames")
-            return  # a real meter drops what it cannot parse
-        self.received_frames.append(frame)
-        if frame.esv in (ESV.INFC_RES,):
-            self._count("infc_res")
-            return
-        response = self._meter_answer(frame)
-        if response is None:
-            return
-        if self.faults.take("drop_responses"):
-            self._count("dropped")
-            return
-        delay = 0.1 + 0.6 * self.rng.random()
-        if self.faults.take("delayed_responses"):
-            delay += self.faults.delay_seconds
-        if self.faults.take("garbage_lines"):
-            self._after(delay * 0.5, lambda: self.output(bytes(self.rng.randrange(256) for _ in range(40)) + b"\r\n"))
-        if self.faults.take("truncated_lines"):
-            cut = echonet.encode_frame(response)
-            head = f"ERXUDP {self.meter_ip} {self.own_ip} 0E1A 0E1A {self.meter.config.mac} 1 "
-            line = (head + f"{len(cut):04X} ").encode() + (cut.hex()[:10].encode() if self.hex_payload else cut[:5])
-            self._after(delay * 0.6, lambda: self.output(line + b"\r\n"))
-        if self.faults.take("stale_responses"):
-            stale = Frame((response.tid - 7) & 0xFFFF, response.seoj, response.deoj, response.esv, response.properties)
-            self._after(delay * 0.8, lambda: self._erxudp_frame(stale))
-        self._after(delay, lambda: self._erxudp_frame(response))
-
-    def _meter_answer(self, frame: Frame) -> Frame | None:
-        if frame.deoj == echonet.NODE_PROFILE_EOJ and frame.esv == ESV.GET:
-            props = tuple(
-                Property(p.epc, bytes([1]) + echonet.SMART_METER_EOJ.to_bytes(3, "big"))
-                if p.epc in (0xD5, 0xD6) else Property(p.epc)
-                for p in frame.properties
-            )
-            ok = all(p.edt for p in props)
-            return Frame(frame.tid, frame.deoj, frame.seoj, ESV.GET_RES if ok else ESV.GET_SNA, props)
-        if frame.deoj != echonet.SMART_METER_EOJ:
-            return None
-        if frame.esv == ESV.GET:
-            props = tuple(Property(p.epc, self.property_value(p.epc) or b"") for p in frame.properties)
-            ok = all(p.edt for p in props)
-            return Frame(frame.tid, frame.deoj, frame.seoj, ESV.GET_RES if ok else ESV.GET_SNA, props)
-        if frame.esv in (ESV.SETC, ESV.SETI):
-            accepted = tuple(self._set_property(p) for p in frame.properties)
-            if frame.esv == ESV.SETI and all(accepted):
-                return None
-            props = tuple(Property(p.epc) if ok else p for p, ok in zip(frame.properties, accepted, strict=True))
-            good = ESV.SET_RES if all(accepted) else (ESV.SETC_SNA if frame.esv == ESV.SETC else ESV.SETI_SNA)
-            return Frame(frame.tid, frame.deoj, frame.seoj, good, props)
-        return None
-
-    def _set_property(self, prop: Property) -> bool:
-        if prop.epc in self.meter.config.unsupported_epcs:
-            return False
-        if prop.epc == m.EPC_HISTORY1_DAY and len(prop.edt) == 1:
-            if prop.edt[0] > self.meter.config.history_days:
-                return False
-            self._day_for_history = prop.edt[0]
-            return True
-        if prop.epc == m.EPC_HISTORY2_SETTING and len(prop.edt) == 7:
-            try:
-                setting = m.decode_history2_setting(prop.edt)
-            except echonet.EchonetError:
-                return False
-            if setting.newest.minute not in (0, 30) or not 1 <= setting.count <= 12:
-                return False
-            self._history2 = (setting.newest, setting.count)
-            return True
-        return False
-
-    def supported_epcs(self) -> frozenset[int]:
-        epcs = {0x80, 0x81, 0x82, 0x88, 0x8A, 0x8D, 0x97, 0x98, 0x9D, 0x9E, 0x9F, 0xD3, 0xD7, 0xE0, 0xE1,
-                0xE2, 0xE3, 0xE4, 0xE5, 0xE7, 0xE8, 0xEA, 0xEB, 0xEC, 0xED}
-        return frozenset(epcs - set(self.meter.config.unsupported_epcs))
-
-    def property_value(self, epc: int) -> bytes | None:
-        """EDT of a meter property now, or None when the meter does not support it."""
-        cfg = self.meter.config
-        if epc not in self.supported_epcs() or (epc == m.EPC_COEFFICIENT and cfg.coefficient is None):
-            return None
-        now = self.clock()
-        local = dt.datetime.fromtimestamp(now, JST)
-        if epc == m.EPC_INSTANT_POWER:
-            return m.encode_instant_power(self.meter.instant_power_w(now))
-        if epc == m.EPC_INSTANT_CURRENT:
-            r, t = self.meter.currents_deciamps(now)
-            return m.encode_currents(r, m.NoValue(m.NoValueReason.NO_DATA) if t is None else t)
-        if epc in (m.EPC_CUMULATIVE_NORMAL, m.EPC_CUMULATIVE_REVERSE):
-            normal, reverse = self.meter.counts_at(now)
-            return m.encode_u32(normal if epc == m.EPC_CUMULATIVE_NORMAL else reverse)
-        if epc in (m.EPC_HISTORY1_NORMAL, m.EPC_HISTORY1_REVERSE):
-            return self._day_history(now, reverse=epc == m.EPC_HISTORY1_REVERSE)
-        if epc in (m.EPC_FIXED_TIME_NORMAL, m.EPC_FIXED_TIME_REVERSE):
-            slot = slot_of(now)
-            counts = self.meter.slot_counts(slot)
-            value: m.Measured = m.NoValue(m.NoValueReason.NO_DATA) if counts is None else counts[
-                epc == m.EPC_FIXED_TIME_REVERSE]
-            return m.encode_fixed_time(slot_start_jst(slot), value)
-        if epc == m.EPC_HISTORY2:
-            newest, count = self._history2
-            first = slot_of_jst(newest)
-            pairs = []
-            for slot in range(first, first - count, -1):
-                counts = self.meter.slot_counts(slot) if slot <= slot_of(now) else None
-                no = m.NoValue(m.NoValueReason.NO_DATA)
-                pairs.append((no, no) if counts is None else counts)
-            return m.encode_history2(newest, tuple(pairs))
-        fixed: dict[int, bytes] = {
-            0x80: b"\x30",
-            0x81: b"\x61",
-            0x82: b"\x00\x00" + cfg.release.encode() + b"\x00",
-            0x88: b"\x42",
-            0x8A: b"\x00\x00\x16",
-            0x8D: cfg.serial_number.encode().ljust(12, b"\x00")[:12],
-            0x97: bytes([local.hour, local.minute]),
-            0x98: local.year.to_bytes(2, "big") + bytes([local.month, local.day]),
-            0x9D: m.encode_property_map(frozenset({0x80, 0x81, 0x88}) & self.supported_epcs()),
-            0x9E: m.encode_property_map(frozenset({0x81, 0xE5, 0xED}) & self.supported_epcs()),
-            0x9F: m.encode_property_map(self.supported_epcs()),
-            0xD3: (cfg.coefficient or 1).to_bytes(4, "big"),
-            0xD7: bytes([cfg.effective_digits]),
-            0xE1: bytes([cfg.unit_code]),
-            0xE5: bytes([self._day_for_history]),
-            0xED: m.encode_history2_setting(*self._history2),
-        }
-        return fixed.get(epc)
-
-    def _day_history(self, now: float, reverse: bool) -> bytes:
-        today_first = slot_of(now) // 48 * 48
-        first = today_first - 48 * self._day_for_history
-        current = slot_of(now)
-        values: list[m.Measured] = []
-        for slot in range(first, first + 48):
-            counts = self.meter.slot_counts(slot) if slot <= current else None
-            values.append(m.NoValue(m.NoValueReason.NO_DATA) if counts is None else counts[int(reverse)])
-        return m.encode_day_history(self._day_for_history, tuple(values))
-
-    # ---- clock-driven meter behaviour ----
-
-    def tick(self) -> None:
-        """Called about once a second: the meter's INF of EA (and EB) at every :00 and :30."""
-        slot = slot_of(self.clock())
-        if slot == self._last_fixed_slot:
-            return
-        self._last_fixed_slot = slot
-        if not self.joined:
-            return
-        epcs = [m.EPC_FIXED_TIME_NORMAL]
-        if self.meter.config.solar_peak_w > 0:
-            epcs.append(m.EPC_FIXED_TIME_REVERSE)
-        props = tuple(Property(epc, self.property_value(epc) or b"") for epc in epcs if self.property_value(epc))
-        if not props:
-            return
-        self._meter_tid = (self._meter_tid + 1) & 0xFFFF
-        esv = ESV.INFC if self.infc else ESV.INF
-        frame = Frame(self._meter_tid, echonet.SMART_METER_EOJ, echonet.CONTROLLER_EOJ, esv, props)
-        self._count("fixed_time_inf")
-        self._erxudp_frame(frame)
-
-    infc: bool = False  # send EA as INFC (expects INFC_Res) instead of INF

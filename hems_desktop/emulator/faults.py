@@ -19,6 +19,8 @@ COUNTER_FAULTS = {
     "fail-er10": "fail_er10",
     "no-beacon": "no_beacon_scans",
     "send-fail": "send_failures",
+    "bad-checksum": "bad_checksum_frames",  # J11 only
+    "assoc-fail": "association_failures",  # J11 only
 }
 TIMED_ACTIONS = ("session-expire", "session-end", "tx-limit", "unplug", "reauth-fail")
 
@@ -32,11 +34,13 @@ class Faults:
     delay_seconds: float = 3.0
     stale_responses: int = 0  # an extra answer with an old TID arrives first
     garbage_lines: int = 0  # a line of random bytes before the next N answers
-    truncated_lines: int = 0  # a cut-off ERXUDP before the next N answers
-    join_failures: int = 0  # the next N SKJOINs end in EVENT 24
+    truncated_lines: int = 0  # a cut-off ERXUDP (J11: 0x6018) before the next N answers
+    join_failures: int = 0  # the next N SKJOINs end in EVENT 24 (J11: 0x6028 failed)
     fail_er10: int = 0  # the next N SKSENDTOs answer FAIL ER10
     no_beacon_scans: int = 0  # the next N active scans find nothing
-    send_failures: int = 0  # the next N SKSENDTOs report EVENT 21 ... 01
+    send_failures: int = 0  # the next N SKSENDTOs report EVENT 21 ... 01 (J11: 0x2008 "no ACK")
+    bad_checksum_frames: int = 0  # J11: a copy of the next N answers with a wrong data checksum first
+    association_failures: int = 0  # J11: the next N route-B starts answer 0x0E (association failed)
     fired: dict[str, int] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 

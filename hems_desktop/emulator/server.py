@@ -1,10 +1,17 @@
-"""Runs a VirtualDongle on a pseudo-terminal or a loopback TCP port, in a background thread."""
+"""Runs a virtual dongle (SKSTACK or J11) on a pseudo-terminal or a loopback TCP port, in a background thread.
+
+Where there is no pty (Windows; or `os.openpty`, `pty` or `tty` missing) and no TCP address was
+asked for, it serves loopback TCP on a free port by itself and `port` is `socket://127.0.0.1:N`,
+which pyserial opens like any port. Wake-ups go through a socket pair, because `select` takes
+only sockets on Windows.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import errno
 import heapq
+import importlib
 import itertools
 import logging
 import os
@@ -15,25 +22,65 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import TracebackType
+from typing import Protocol
 
 from hems_desktop.emulator.dongle import PROFILES, VirtualDongle
 from hems_desktop.emulator.faults import Faults
+from hems_desktop.emulator.j11_module import VirtualJ11Module
 from hems_desktop.emulator.meter_model import MeterConfig, MeterModel
+from hems_desktop.emulator.meter_node import MeterNode
 
 log = logging.getLogger("hems_desktop.emulator")
 
-DIALECTS = tuple(PROFILES)
+J11_DIALECT = "j11"
+DIALECTS = (*PROFILES, J11_DIALECT)
+LOOPBACK = "127.0.0.1"
+
+
+class VirtualDevice(Protocol):
+    """What the server and the fault actions use of a virtual dongle (SKSTACK or J11)."""
+
+    node: MeterNode
+    joined: bool
+    tx_limited: bool
+    infc: bool
+
+    def receive(self, data: bytes) -> None: ...
+
+    def tick(self) -> None: ...
+
+    def reset(self) -> None: ...
+
+    def expire_session(self, reauthenticate: bool = True) -> None: ...
+
+    def end_session(self) -> None: ...
+
+    def set_tx_limit(self, seconds: float) -> None: ...
+
+
+def pty_available() -> bool:
+    """os.openpty and the tty module (for raw mode) both exist: POSIX, not Windows."""
+    if not hasattr(os, "openpty"):
+        return False
+    try:
+        importlib.import_module("pty")
+        importlib.import_module("tty")
+    except ImportError:
+        return False
+    return True
 
 
 @dataclass
 class EmulatorConfig:
-    dialect: str = "bp35a1"  # bp35a1 | dual-stack | rl7023-ips
+    dialect: str = "bp35a1"  # bp35a1 | dual-stack | rl7023-ips | j11
     hex_payload: bool | None = None  # None: the dialect's default (binary, hex-only on rl7023-ips)
     speed: float = 1.0  # simulated delays are this many times shorter than the hardware's
     link: str | None = None  # a stable symlink to the pty
-    tcp: tuple[str, int] | None = None  # serve on loopback TCP instead of a pty
+    tcp: tuple[str, int] | None = None  # serve on loopback TCP instead of a pty (chosen by itself without a pty)
     meter: MeterConfig = field(default_factory=MeterConfig)
     seed: int = 1
+    periodic_reauth: bool = False  # SKSTACK: re-authenticate by itself at 80 % of S16 (the CLI turns it on)
+    session_lifetime_s: int = 900  # S16, hardware seconds
 
 
 class _Link:
@@ -48,6 +95,9 @@ class _Link:
         self.port = ""
 
     def open(self) -> None:
+        if self.config.tcp is None and not pty_available():
+            self.config.tcp = (LOOPBACK, 0)  # no pty here: loopback TCP on a free port instead
+            log.info("emulator: no pseudo-terminal on this system; serving loopback TCP")
         if self.config.tcp is not None:
             host, port = self.config.tcp
             if host not in ("127.0.0.1", "localhost", "::1"):
@@ -61,7 +111,7 @@ class _Link:
             self.config.tcp = (host, bound[1])
             self.port = f"socket://{host}:{bound[1]}"
             return
-        import tty
+        tty = importlib.import_module("tty")  # POSIX only, hence imported here
 
         self.master, self.slave = os.openpty()
         # Raw from the start: no echo or CR/LF mangling even before the host opens the port.
@@ -157,30 +207,35 @@ class Emulator:
 
     def __init__(self, config: EmulatorConfig | None = None, faults: Faults | None = None) -> None:
         self.config = config or EmulatorConfig()
-        if self.config.dialect not in PROFILES:
-            raise ValueError(f"unknown dialect {self.config.dialect!r}; choose from {', '.join(PROFILES)}")
+        if self.config.dialect not in DIALECTS:
+            raise ValueError(f"unknown dialect {self.config.dialect!r}; choose from {', '.join(DIALECTS)}")
         self.faults = faults or Faults()
         self.time_offset = 0.0
         self._link = _Link(self.config)
         self._timers: list[tuple[float, int, Callable[[], None]]] = []
         self._sequence = itertools.count()
         self._lock = threading.Lock()
-        self._wake_r, self._wake_w = os.pipe()
+        self._wake_r, self._wake_w = socket.socketpair()
+        self._wake_r.setblocking(False)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._unplugged_until = 0.0
         self.meter = MeterModel(self.config.meter, self.clock())
-        self.dongle = VirtualDongle(
-            PROFILES[self.config.dialect],
-            self.meter,
-            output=self._write,
-            schedule=self.schedule,
-            clock=self.clock,
-            speed=self.config.speed,
-            hex_payload=self.config.hex_payload,
-            faults=self.faults,
-            seed=self.config.seed,
-        )
+        self.dongle: VirtualDevice = self._make_device()
+
+    def _make_device(self) -> VirtualDevice:
+        """The one place that knows which class plays which dialect."""
+        config = self.config
+        if config.dialect == J11_DIALECT:
+            return VirtualJ11Module(
+                self.meter, output=self._write, schedule=self.schedule, clock=self.clock, speed=config.speed,
+                faults=self.faults, seed=config.seed,
+            )  # fmt: skip
+        return VirtualDongle(
+            PROFILES[config.dialect], self.meter, output=self._write, schedule=self.schedule, clock=self.clock,
+            speed=config.speed, hex_payload=config.hex_payload, faults=self.faults, seed=config.seed,
+            periodic_reauth=config.periodic_reauth, session_lifetime_s=config.session_lifetime_s,
+        )  # fmt: skip
 
     # ---- public ----
 
@@ -204,9 +259,9 @@ class Emulator:
         if self._thread is not None:
             self._thread.join(timeout=3)
         self._link.close()
-        for fd in (self._wake_r, self._wake_w):
+        for sock in (self._wake_r, self._wake_w):
             with contextlib.suppress(OSError):
-                os.close(fd)
+                sock.close()
 
     def __enter__(self) -> Emulator:
         return self.start()
@@ -260,7 +315,7 @@ class Emulator:
 
     def _wake(self) -> None:
         with contextlib.suppress(OSError):
-            os.write(self._wake_w, b"x")
+            self._wake_w.send(b"x")
 
     def _write(self, data: bytes) -> None:
         self._link.write(data)
@@ -272,22 +327,26 @@ class Emulator:
             with self._lock:
                 due = self._timers[0][0] if self._timers else now + 1.0
             timeout = max(0.0, min(due, next_tick) - now)
-            fds = [self._wake_r, *self._link.fds()]
+            wake = self._wake_r.fileno()
+            fds = [wake, *self._link.fds()]
             try:
                 readable, _, _ = select.select(fds, [], [], timeout)
             except (OSError, ValueError):
                 readable = []
                 time.sleep(0.01)
-            if self._wake_r in readable:
+            if wake in readable:
                 with contextlib.suppress(OSError):
-                    os.read(self._wake_r, 4096)
+                    self._wake_r.recv(4096)
             if any(fd in readable for fd in self._link.fds()):
                 try:
                     data = self._link.read()
                 except OSError:
                     data = b""
                 if data:
-                    self.dongle.receive(data)
+                    try:
+                        self.dongle.receive(data)
+                    except Exception:  # whatever the host sends, the emulator keeps running
+                        log.exception("emulator: input not handled")
                 elif self._link.master is not None and not self._link.conn:
                     time.sleep(0.01)  # EIO: no host on the pty; do not spin
             self._run_timers()

@@ -232,6 +232,8 @@ class SettingsDialog(SettingsPages, QDialog):
         mode = str(self.mode_combo.currentData())
         outputs = [name for name, check in (("file", self.file_check), ("cloud", self.cloud_check))
                    if check.isChecked()]
+        # Outputs this dialog does not show (MQTT, metrics, set in the file or by the CLI) are kept as they are.
+        outputs += [kind for kind in self._settings.outputs if kind not in ("stdout", "file", "cloud")]
         raw: dict[str, object] = {
             "serial_port": self.port(), "baudrate": self.baud_combo.currentText(),
             "dongle": str(self.dongle_combo.currentData()), "meter_channel": self.channel_edit.text(),

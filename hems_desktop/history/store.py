@@ -88,6 +88,12 @@ class HistoryStore(UsageQueries):
         # the columns version 2 added read as NULL there.
         self._v2 = self.schema_version >= 2
 
+    def _rollback(self) -> None:
+        """Undo the open transaction, if SQLite has not undone it already (a full disk, SQLITE_FULL,
+        rolls back by itself: an explicit ROLLBACK then fails and would hide the real cause)."""
+        if self._db.in_transaction:
+            self._db.execute("ROLLBACK")
+
     def close(self) -> None:
         with self._lock:
             self._db.close()
@@ -116,7 +122,7 @@ class HistoryStore(UsageQueries):
                     self._db.execute(f"PRAGMA user_version = {target}")
                     self._db.execute("COMMIT")
                 except BaseException:
-                    self._db.execute("ROLLBACK")
+                    self._rollback()
                     raise
 
     # ---- writing ----
@@ -134,7 +140,7 @@ class HistoryStore(UsageQueries):
                     added += self._insert(reading)
                 self._db.execute("COMMIT")
             except BaseException:
-                self._db.execute("ROLLBACK")
+                self._rollback()
                 raise
         return added
 
@@ -200,7 +206,7 @@ class HistoryStore(UsageQueries):
                 )
                 self._db.execute("COMMIT")
             except BaseException:
-                self._db.execute("ROLLBACK")
+                self._rollback()
                 raise
             return self._db.total_changes - before
 
@@ -228,7 +234,7 @@ class HistoryStore(UsageQueries):
                 )
                 self._db.execute("COMMIT")
             except BaseException:
-                self._db.execute("ROLLBACK")
+                self._rollback()
                 raise
             return self._db.total_changes - before
 

@@ -30,18 +30,6 @@ class DialectName(str, Enum):
     DUAL_STACK = "dual-stack"
 
 
-# Which products speak which dialect (for --dongle and the settings dialog).
-PRODUCTS: dict[str, DialectName] = {
-    "bp35a1": DialectName.SINGLE_HOP,
-    "wsr35a1": DialectName.SINGLE_HOP,
-    "rl7023-ips": DialectName.SINGLE_HOP,
-    "bp35c0": DialectName.DUAL_STACK,
-    "bp35c2": DialectName.DUAL_STACK,
-    "rs-wsuha-p": DialectName.DUAL_STACK,
-    "rl7023-dss": DialectName.DUAL_STACK,
-}
-
-
 def _line(*parts: object) -> bytes:
     return (" ".join(str(p) for p in parts) + "\r\n").encode("ascii")
 
@@ -144,18 +132,6 @@ class Dialect:
 
 SINGLE_HOP = Dialect(DialectName.SINGLE_HOP, side_token=False)
 DUAL_STACK = Dialect(DialectName.DUAL_STACK, side_token=True)
-
-
-def dialect_named(name: str) -> Dialect:
-    """A dialect from its name or a product name (`bp35a1`, `bp35c2`, ...)."""
-    key = name.strip().lower()
-    if key in PRODUCTS:
-        key = PRODUCTS[key].value
-    if key == DialectName.SINGLE_HOP.value:
-        return SINGLE_HOP
-    if key == DialectName.DUAL_STACK.value:
-        return DUAL_STACK
-    raise ValueError(f"unknown dongle type {name!r}; use auto, single-hop, dual-stack or one of {', '.join(PRODUCTS)}")
 
 
 def detect_dialect(info: Info | None, version: Version | None = None) -> Dialect | None:

@@ -33,6 +33,7 @@ MAX_DATALEN = 1280  # IPv6 minimum MTU: no ERXUDP payload is longer
 _IPV6 = re.compile(r"^[0-9A-Fa-f]{4}(?::[0-9A-Fa-f]{4}){7}\Z")
 
 _HEX = re.compile(r"^[0-9A-Fa-f]+\Z")
+_LINE_END = re.compile(rb"[\r\n]")
 _ECHO_PREFIXES = ("SK", "WOPT", "ROPT", "WUART", "RUART")
 _PANDESC_KEYS = {
     "Channel": "channel",
@@ -177,92 +178,120 @@ class SkStackStreamParser:
 
     `binary_payload` says how ERXUDP data is encoded: True (WOPT 00), False (WOPT 01, hex),
     or None to tell per line (hex text that fills exactly 2 x DATALEN up to CRLF, else binary).
+
+    Whatever the chunking, the same bytes give the same messages (until `flush`, which gives up
+    on what is incomplete), and the work is linear in the input: the buffer is read at an offset
+    and compacted once per `feed`, every search is bounded, and a malformed ERXUDP header is
+    resynchronised at its line end, never at the end of whatever chunk happened to arrive.
+    `work` counts the bytes examined or moved (the fuzz tests check that it stays linear).
     """
 
     def __init__(self, binary_payload: bool | None = None) -> None:
         self.binary_payload = binary_payload
         self._buf = bytearray()
+        self._pos = 0
         self._skip_lf = False
         self._pandesc: dict[str, str] | None = None
         self._edscan_pending = False
-        self._edscan_side: int | None = None
+        self.work = 0
 
     @property
     def pending(self) -> int:
         """Bytes waiting for the rest of their line or payload."""
-        return len(self._buf)
+        return len(self._buf) - self._pos
 
     def feed(self, data: bytes) -> list[SkMessage]:
         self._buf += data
+        self.work += len(data)
         out: list[SkMessage] = []
-        while self._buf:
-            if self._skip_lf:
-                self._skip_lf = False
-                if self._buf[0] == 0x0A:
-                    del self._buf[0]
-                    continue
-            if self._buf.startswith(b"ERXUDP "):
-                out += self._finish_pandesc()  # a line at column 0 ends an EPANDESC block
-                if not self._take_erxudp(out, final=False):
-                    break
-                continue
-            if b"ERXUDP ".startswith(bytes(self._buf[:7])) and len(self._buf) < 7:
-                break  # maybe the start of an ERXUDP line: wait for more
-            end = self._line_end()
-            if end < 0:
-                if len(self._buf) > MAX_LINE:
-                    out.append(Garbage(bytes(self._buf[:MAX_LINE]), "line too long"))
-                    del self._buf[:MAX_LINE]
-                    continue
-                break
-            raw = bytes(self._buf[:end])
-            terminator = self._buf[end]
-            del self._buf[: end + 1]
-            if terminator == 0x0D:
-                if self._buf[:1] == b"\n":
-                    del self._buf[0]
-                elif not self._buf:
-                    self._skip_lf = True  # the LF may still be on its way
-            self._line(raw, out)
+        while self._step(out, final=False):
+            pass
+        self._compact()
         return out
 
     def flush(self) -> list[SkMessage]:
         """Give up on an incomplete line or payload (the sender went quiet): report and reparse."""
         out: list[SkMessage] = []
-        while self._buf.startswith(b"ERXUDP "):  # feed() may stop at a second truncated one
-            out += self._finish_pandesc()
-            self._take_erxudp(out, final=True)
-            out += self.feed(b"")
-        if self._buf:
-            text = bytes(self._buf)
-            self._buf.clear()
+        while self._step(out, final=True):
+            pass
+        if self.pending:
+            text = bytes(self._buf[self._pos:])
+            self._pos = len(self._buf)
             self._line(text, out)
         out += self._finish_pandesc()
+        self._compact()
         return out
 
-    def _line_end(self) -> int:
-        cr = self._buf.find(b"\r")
-        lf = self._buf.find(b"\n")
-        candidates = [i for i in (cr, lf) if i >= 0]
-        return min(candidates) if candidates else -1
+    # ---- framing ----
+
+    def _compact(self) -> None:
+        if self._pos:
+            del self._buf[: self._pos]
+            self.work += len(self._buf)
+            self._pos = 0
+
+    def _line_end(self, start: int, limit: int) -> int:
+        """The first CR or LF in [start, limit), or -1. Bounded, so the work stays linear."""
+        limit = min(limit, len(self._buf))
+        match = _LINE_END.search(self._buf, start, limit)
+        self.work += (match.start() + 1 if match else limit) - start
+        return match.start() if match else -1
+
+    def _consume_terminator(self, at: int) -> None:
+        """Continue after the CR or LF at `at`; drop the LF of a CRLF, now or when it arrives."""
+        self._pos = at + 1
+        if self._buf[at] == 0x0D:
+            if self._pos < len(self._buf):
+                if self._buf[self._pos] == 0x0A:
+                    self._pos += 1
+            else:
+                self._skip_lf = True
+
+    def _step(self, out: list[SkMessage], final: bool) -> bool:
+        """Take one message (or one skipped byte) from the buffer; False when more bytes are needed."""
+        buf, pos = self._buf, self._pos
+        if pos >= len(buf):
+            return False
+        if self._skip_lf:
+            self._skip_lf = False
+            if buf[pos] == 0x0A:
+                self._pos += 1
+            return True
+        if buf.startswith(b"ERXUDP ", pos):
+            out += self._finish_pandesc()  # a line at column 0 ends an EPANDESC block
+            return self._take_erxudp(out, final)
+        if len(buf) - pos < 7 and b"ERXUDP ".startswith(bytes(buf[pos:])) and not final:
+            return False  # maybe the start of an ERXUDP line: wait for more
+        end = self._line_end(pos, pos + MAX_LINE + 1)
+        if end < 0:
+            if len(buf) - pos > MAX_LINE:
+                out.append(Garbage(bytes(buf[pos : pos + MAX_LINE]), "line too long"))
+                self._pos = pos + MAX_LINE
+                return True
+            return False
+        raw = bytes(buf[pos:end])
+        self._consume_terminator(end)
+        self._line(raw, out)
+        return True
 
     def _take_erxudp(self, out: list[SkMessage], final: bool) -> bool:
-        """Consume one ERXUDP line from the buffer; False when more bytes are needed."""
-        buf = self._buf
+        """Consume one ERXUDP line; False when more bytes are needed."""
+        buf, start = self._buf, self._pos
         # The header is at most 11 space-separated tokens; find the space after DATALEN.
         tokens: list[str] = []
-        pos = 7
+        pos = start + 7
         header_end = -1
         while len(tokens) < 9:
             space = buf.find(b" ", pos, pos + 48)
-            stop = self._line_end_from(pos)
+            stop = self._line_end(pos, pos + 48)
+            self.work += 48
             if space < 0 or (0 <= stop < space):
                 if stop >= 0 or len(buf) - pos > 48 or final:
-                    return self._bad_erxudp(out, "ERXUDP header without data")
+                    return self._bad_erxudp(out, "ERXUDP header without data", final)
                 return False
             token = bytes(buf[pos:space])
             if not token.isascii():
-                return self._bad_erxudp(out, "non-ASCII ERXUDP header")
+                return self._bad_erxudp(out, "non-ASCII ERXUDP header", final)
             tokens.append(token.decode())
             pos = space + 1
             # DATALEN is the first 4-character token after MAC and SECURED (the 7th or later).
@@ -270,11 +299,11 @@ class SkStackStreamParser:
                 header_end = pos
                 break
         if header_end < 0:
-            return self._bad_erxudp(out, "ERXUDP header has too many fields")
+            return self._bad_erxudp(out, "ERXUDP header has too many fields", final)
         try:
             header = _ErxHeader(tokens)
         except ValueError as exc:
-            return self._bad_erxudp(out, f"malformed ERXUDP: {exc}")
+            return self._bad_erxudp(out, f"malformed ERXUDP: {exc}", final)
         size = header.size
         hex_ok = self.binary_payload is not True
         bin_ok = self.binary_payload is not False
@@ -282,56 +311,52 @@ class SkStackStreamParser:
             hex_end = header_end + 2 * size
             if len(buf) >= hex_end + 1:
                 chunk = bytes(buf[header_end:hex_end])
+                self.work += len(chunk)
                 if (_HEX.match(chunk.decode("latin-1")) or size == 0) and buf[hex_end] in (0x0D, 0x0A):
-                    del buf[: hex_end + 1]
-                    self._after_terminator(buf)
+                    self._consume_terminator(hex_end)
                     out.append(header.message(bytes.fromhex(chunk.decode()), True))
                     return True
                 if not bin_ok:
-                    return self._bad_erxudp(out, "ERXUDP hex payload malformed")
+                    return self._bad_erxudp(out, "ERXUDP hex payload malformed", final)
             elif not bin_ok or self._could_be_hex(header_end, size):
                 if final:
-                    return self._bad_erxudp(out, "ERXUDP payload truncated")
+                    return self._bad_erxudp(out, "ERXUDP payload truncated", final)
                 return False
         bin_end = header_end + size
         if len(buf) < bin_end + 1:
             if final:
-                return self._bad_erxudp(out, "ERXUDP payload truncated")
+                return self._bad_erxudp(out, "ERXUDP payload truncated", final)
             return False
         if buf[bin_end] not in (0x0D, 0x0A):
-            return self._bad_erxudp(out, "ERXUDP payload longer than DATALEN")
+            return self._bad_erxudp(out, "ERXUDP payload longer than DATALEN", final)
         data = bytes(buf[header_end:bin_end])
-        del buf[: bin_end + 1]
-        self._after_terminator(buf)
+        self.work += len(data)
+        self._consume_terminator(bin_end)
         out.append(header.message(data, False))
         return True
 
     def _could_be_hex(self, start: int, size: int) -> bool:
         chunk = bytes(self._buf[start : start + 2 * size])
+        self.work += len(chunk)
         return bool(chunk) and bool(_HEX.match(chunk.decode("latin-1")))
 
-    def _line_end_from(self, pos: int) -> int:
-        cr = self._buf.find(b"\r", pos)
-        lf = self._buf.find(b"\n", pos)
-        candidates = [i for i in (cr, lf) if i >= 0]
-        return min(candidates) if candidates else -1
-
-    def _after_terminator(self, buf: bytearray) -> None:
-        # We consumed CR (or LF); drop the LF of a CRLF, or remember to drop it when it arrives.
-        if buf[:1] == b"\n":
-            del buf[0]
-        elif not buf:
-            self._skip_lf = True
-
-    def _bad_erxudp(self, out: list[SkMessage], reason: str) -> bool:
-        """Report the header line as garbage and resume right after it, so later lines survive."""
-        end = self._line_end_from(0)
-        cut = end if end >= 0 else min(len(self._buf), MAX_LINE)
-        out.append(Garbage(bytes(self._buf[:cut]), reason))
-        del self._buf[: cut + (1 if end >= 0 else 0)]
-        if end >= 0:
-            self._after_terminator(self._buf)
+    def _bad_erxudp(self, out: list[SkMessage], reason: str, final: bool) -> bool:
+        """Report the header line as garbage and resume right after its line end, so later lines
+        survive. Without a line end yet, wait for it (unless the sender went quiet)."""
+        start = self._pos
+        end = self._line_end(start, start + MAX_LINE + 1)
+        if end < 0:
+            if len(self._buf) - start <= MAX_LINE and not final:
+                return False  # resynchronise where the line ends, whatever the chunking
+            cut = min(len(self._buf) - start, MAX_LINE)
+            out.append(Garbage(bytes(self._buf[start : start + cut]), reason))
+            self._pos = start + cut
+            return True
+        out.append(Garbage(bytes(self._buf[start:end]), reason))
+        self._consume_terminator(end)
         return True
+
+    # ---- lines ----
 
     def _line(self, raw: bytes, out: list[SkMessage]) -> None:
         if not raw.strip():

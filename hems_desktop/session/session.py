@@ -153,12 +153,12 @@ class Session:
         self._set_state(SessionState.OPENING, self.config.port)
         self.close_port()
         dongle = self._dongle_factory(self.config.port, self.config.baudrate, self.config.dongle,
-                                      secrets=[self.config.password], command_timeout=self.config.command_timeout)
+                                      secrets=[self.config.password], command_timeout=self.config.command_timeout,
+                                      stop=self.stop)
         try:
             dongle.open()
         except (serial.SerialException, OSError, ValueError, OverflowError) as exc:
             raise PortUnavailable(describe_port_error(self.config.port, exc)) from None
-        dongle.add_secret(self.config.route_b_id)
         dongle.add_listener(self._on_message)
         self.dongle = dongle
         self.gate.reset()
@@ -198,6 +198,13 @@ class Session:
         self._rejections = 0
         self.cache.save(self.dongle_mac, self.config.route_b_id, network)
         try:
+            self.gate.set_lifetime(dongle.session_lifetime())
+        except PortLost as exc:
+            raise DongleGone(f"dongle disconnected: {exc}") from None
+        if self.gate.next_reauth is not None and log.isEnabledFor(logging.DEBUG):
+            log.debug("the module re-authenticates by itself every %.0f s; next in %.0f s",
+                      self.gate.reauth_period, self.gate.next_reauth - time.monotonic())
+        try:
             self.constants = read_constants(self.get_properties)
         except RequestTimeout as exc:
             # Joined all the same: ensure_constants() asks again before the next reading.
@@ -225,7 +232,7 @@ class Session:
         self.gate.reset()
         while not self._pana.empty():
             self._pana.get_nowait()
-        self._require_dongle().start_join(network.target)
+        self._require_dongle().start_join(network.target, self.stop)
         deadline = time.monotonic() + self.config.join_timeout
         while True:
             if self.stop.is_set():

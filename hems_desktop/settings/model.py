@@ -97,6 +97,33 @@ class Settings:
     keep_days: int | None = option(
         None, parse=p.parse_positive_int, flags=("--keep-days",), cli=V, metavar="N",
         help="with --history: delete raw readings older than N days (half-hourly values stay)")
+    # --- MQTT (Home Assistant) and Prometheus outputs
+    mqtt_url: str | None = option(
+        None, parse=p.parse_mqtt_url, env="MQTT_URL", flags=("--mqtt-url",), cli=V, metavar="URL",
+        help="MQTT broker for --output mqtt: mqtt://[user@]host[:port] or mqtts://... (TLS); the password comes "
+             "from $MQTT_PASSWORD")
+    mqtt_password: str | None = option(None, shown=False, parse=p.parse_text, env="MQTT_PASSWORD", stored=False,
+                                       secret=True)
+    mqtt_ca: Path | None = option(None, parse=p.parse_path, env="MQTT_CA", flags=("--mqtt-ca",), cli=V,
+                                  metavar="FILE",
+                                  help="CA certificate (PEM) that signed the broker's (mqtts://; default: the "
+                                       "system's)")
+    mqtt_prefix: str = option("hems", parse=p.parse_topic_prefix, env="MQTT_PREFIX", flags=("--mqtt-prefix",),
+                              cli=V, metavar="PREFIX", help="first level of our MQTT topics (default: hems)")
+    ha_discovery: bool = option(
+        True, parse=p.parse_flag, env="HA_DISCOVERY", flags=("--ha-discovery",), cli=CliKind.BOOLEAN,
+        help="announce the meter to Home Assistant over MQTT; --no-ha-discovery removes what was announced "
+             "(default: on)")
+    ha_discovery_prefix: str = option(
+        "homeassistant", parse=p.parse_topic_prefix, env="HA_DISCOVERY_PREFIX", flags=("--ha-discovery-prefix",),
+        cli=V, metavar="PREFIX", help="Home Assistant's discovery prefix (default: homeassistant)")
+    metrics_port: int | None = option(
+        None, parse=p.parse_port_number, env="METRICS_PORT", flags=("--metrics-port",), cli=V, metavar="PORT",
+        help="serve Prometheus /metrics on this port (for --output metrics)")
+    metrics_address: str = option(
+        "127.0.0.1", parse=p.parse_text, env="METRICS_ADDRESS", flags=("--metrics-address",), cli=V,
+        metavar="ADDRESS", help="address for /metrics (default: 127.0.0.1; 0.0.0.0 serves the network, "
+                                "without authentication)")
     # --- credentials: the ID may be in the file; the password only in the environment (or the keyring)
     route_b_id: str | None = option(None, parse=p.parse_route_b_id, env="B_ROUTE_ID")
     route_b_password: str | None = option(None, shown=False, parse=p.parse_password, env="B_ROUTE_PASSWORD",
@@ -124,7 +151,7 @@ class Settings:
             if item.name == "origin":
                 continue
             value = getattr(self, item.name)
-            if item.name == "route_b_password":
+            if item.name in ("route_b_password", "mqtt_password"):
                 value = "<set>" if value else None
             elif item.name == "route_b_id" and value:
                 value = _mask_id(value)

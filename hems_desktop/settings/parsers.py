@@ -14,23 +14,17 @@ from pathlib import Path
 from typing import Any
 
 from hems_desktop.device.base import CHANNEL_MAX, CHANNEL_MIN
+from hems_desktop.device.catalog import dongle_choices
 from hems_desktop.messages import msg
-from hems_desktop.protocol.dialects import (
-    PASSWORD_LENGTH,
-    PRODUCTS,
-    ROUTE_B_ID_LENGTH,
-    DialectName,
-    check_password,
-    check_route_b_id,
-)
+from hems_desktop.protocol.dialects import PASSWORD_LENGTH, ROUTE_B_ID_LENGTH, check_password, check_route_b_id
 from hems_desktop.protocol.errors import ProtocolError
 
-OUTPUT_KINDS = ("stdout", "file", "cloud")
+OUTPUT_KINDS = ("stdout", "file", "cloud", "mqtt", "metrics")
 ALL_OUTPUTS = "all"  # the seed's meaning: stdout, file and cloud
 FORMATS = ("json", "yaml", "csv")
 MODES = ("schedule", "interval")
-DEFAULT_DONGLE = "auto"
-DONGLES = (DEFAULT_DONGLE, *(d.value for d in DialectName), *PRODUCTS)
+DEFAULT_DONGLE = "auto"  # device.catalog.AUTO
+DONGLES = dongle_choices()
 # pyserial hands the rate to the OS as a C int; real dongles use 115200. Larger values overflow.
 BAUDRATE_MAX = 4_000_000
 
@@ -58,10 +52,39 @@ def parse_path(value: Any) -> Path:
     return Path(parse_text(value))
 
 
+_TRUE = ("1", "true", "yes", "on")
+_FALSE = ("0", "false", "no", "off")
+
+
 def parse_flag(value: Any) -> bool:
+    """A JSON boolean, or (from the environment) 1/0, true/false, yes/no, on/off."""
     if isinstance(value, bool):
         return value
+    if isinstance(value, str) and value.strip().lower() in (*_TRUE, *_FALSE):
+        return value.strip().lower() in _TRUE
     raise ValueError(msg("expected true or false, got {value!r}", value=value))
+
+
+def parse_port_number(value: Any) -> int:
+    number = parse_positive_int(value)
+    if number > 65535:
+        raise ValueError(msg("expected a TCP port from 1 to 65535, got {value!r}", value=value))
+    return number
+
+
+def parse_mqtt_url(value: Any) -> str:
+    """mqtt://[user@]host[:port] or mqtts://... (checked by the MQTT output's own parser)."""
+    from hems_desktop.sinks.mqtt_broker import parse_broker_url
+
+    text = parse_text(value).strip()
+    parse_broker_url(text)  # ValueError with a one-line message that never echoes a password
+    return text
+
+
+def parse_topic_prefix(value: Any) -> str:
+    from hems_desktop.sinks.mqtt_broker import check_topic_prefix
+
+    return check_topic_prefix(parse_text(value).strip())
 
 
 def parse_positive_int(text: Any) -> int:
@@ -178,7 +201,8 @@ def parse_outputs(text: Any) -> str:
 
 
 def expand_outputs(output: str | None) -> tuple[str, ...]:
-    """The output kinds to build, in a fixed order: () for none, stdout+file+cloud for `all`."""
+    """The output kinds to build, in a fixed order: () for none, stdout+file+cloud for `all`
+    (the seed's meaning; `all,mqtt` adds to it)."""
     if not output:
         return ()
     names = set(output.split(","))

@@ -23,6 +23,7 @@ class CliKind(str, Enum):
     VALUE = "value"  # --flag VALUE
     SWITCH = "switch"  # --flag (True when given)
     OPTIONAL_VALUE = "optional-value"  # --flag [VALUE]: True when given alone
+    BOOLEAN = "boolean"  # --flag / --no-flag
 
 
 @dataclass(frozen=True)

@@ -207,6 +207,12 @@ class PubSubSink:
             log.warning("%d reading(s) were dropped because the Pub/Sub spool was full", self.spool.dropped)
         self.spool.close()
 
+    def abandon(self) -> None:
+        """Stop publishing at once (a second Ctrl-C during the exit's flush); the spool keeps the rest."""
+        self._stop_now.set()
+        self._interrupt.set()
+        self._wake.set()
+
     # ---- helpers for callers and tests ----
 
     @property

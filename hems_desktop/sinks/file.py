@@ -8,7 +8,8 @@ file in append mode and looks at it first, so:
 * an existing csv file must start with the seed's header (we never append rows under a
   foreign header);
 * a file ending in a partial record (crash mid-write: no trailing newline) gets a newline
-  first, so the new record starts on a line of its own and stays parseable.
+  first, so the new record starts on a line of its own and stays parseable;
+* a write that fails half way (disk full) is cut back to the last whole record.
 
 OS errors (disk full, permission denied, missing folder ...) become SinkError with a one-line
 message naming the file. Nothing is held open between writes, so a failed write can simply be
@@ -17,6 +18,7 @@ retried later (the collector keeps a backlog).
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import stat
@@ -50,12 +52,17 @@ class FileSink:
     def _error(self, message: str) -> SinkError:
         return SinkError(message, self.name)
 
+    def _reason(self, exc: OSError) -> str:
+        if exc.errno == errno.ENOENT and self.path.parent.is_dir():
+            return msg("no file can be created in that folder")  # e.g. /proc: the folder is there
+        return describe_os_error(exc)
+
     def _open(self) -> int:
         try:
             return os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT | _O_BINARY, 0o644)
         except OSError as exc:
             raise self._error(msg("cannot open {path}: {reason}", path=self.path,
-                                  reason=describe_os_error(exc))) from None
+                                  reason=self._reason(exc))) from None
 
     def _inspect(self, fd: int) -> tuple[bool, bool]:
         """(needs_header, needs_newline) for the file open at `fd`."""
@@ -76,7 +83,7 @@ class FileSink:
             return False, needs_newline
         except OSError as exc:
             raise self._error(msg("cannot read {path}: {reason}", path=self.path,
-                                  reason=describe_os_error(exc))) from None
+                                  reason=self._reason(exc))) from None
 
     def write(self, reading: Reading) -> None:
         if self._closed:
@@ -90,22 +97,31 @@ class FileSink:
             needs_header, needs_newline = self._inspect(fd)
             header = self.format.header if needs_header and self.format.header else ""
             data = (("\n" if needs_newline else "") + header + record).encode("utf-8")
+            size = os.fstat(fd).st_size
             try:
                 written = os.write(fd, data)
                 while written < len(data):  # a short write to a regular file means "disk full" next
                     written += os.write(fd, data[written:])
             except OSError as exc:
+                self._cut_back(fd, size)
                 raise self._error(msg("cannot write to {path}: {reason}", path=self.path,
-                                      reason=describe_os_error(exc))) from None
+                                      reason=self._reason(exc))) from None
             try:
                 os.fsync(fd)
             except OSError as exc:
                 # Character devices and pipes cannot fsync (EINVAL): the data went out anyway.
                 if exc.errno != errno.EINVAL or _is_regular(fd):
                     raise self._error(msg("cannot write to {path}: {reason}", path=self.path,
-                                          reason=describe_os_error(exc))) from None
+                                          reason=self._reason(exc))) from None
         finally:
             os.close(fd)
+
+    def _cut_back(self, fd: int, size: int) -> None:
+        """Take back a partly written record (disk full mid-record), so every record in the file is whole:
+        half a YAML document would make a YAML reader refuse the whole file."""
+        if _is_regular(fd):
+            with contextlib.suppress(OSError):
+                os.ftruncate(fd, size)
 
     def close(self) -> None:
         self._closed = True  # nothing is held open between writes

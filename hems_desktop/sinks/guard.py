@@ -20,18 +20,30 @@ class GuardedSink:
         self.backlog: deque[Reading] = deque(maxlen=SINK_BACKLOG)
         self._report = report
         self._last_error = ""
+        self._last_reason = ""
+        self.dropped = 0  # readings pushed out of a full backlog (reported)
 
     @property
     def name(self) -> str:
         return self.sink.name
 
     def write(self, reading: Reading) -> None:
+        if len(self.backlog) == self.backlog.maxlen:
+            self.dropped += 1
+            if self.dropped == 1:
+                self._report(f"output {self.sink.name}: failing for {SINK_BACKLOG} readings; the oldest kept for it "
+                             "are dropped from now on (the other outputs have them)")
         self.backlog.append(reading)
+        self._drain()
+
+    def _drain(self) -> None:
+        """Write the backlog oldest first; stop at the first failure (reported once per kind)."""
         while self.backlog:
             try:
                 self.sink.write(self.backlog[0])
             except Exception as exc:  # any sink failure must not stop the others
                 message = f"output {self.sink.name}: {exc}"
+                self._last_reason = str(exc)
                 if message != self._last_error:
                     self._report(f"{message} ({len(self.backlog)} reading(s) kept for retry)")
                     self._last_error = message
@@ -42,7 +54,20 @@ class GuardedSink:
             self._last_error = ""
 
     def close(self) -> None:
+        """Last try for what is held in memory; what still fails is counted, never dropped unsaid."""
+        self._drain()
+        if self.backlog:
+            self._report(f"output {self.sink.name}: {len(self.backlog)} reading(s) could not be written before "
+                         f"exit and are lost for this output ({self._last_reason or 'it kept failing'}); "
+                         "the other outputs have them")
+            self.backlog.clear()
         try:
             self.sink.close()
         except Exception as exc:
             self._report(f"output {self.sink.name}: {exc}")
+
+    def abandon(self) -> None:
+        """Ask the output to stop a long flush now (it keeps what is spooled)."""
+        abandon = getattr(self.sink, "abandon", None)
+        if callable(abandon):
+            abandon()

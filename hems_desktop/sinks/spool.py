@@ -1,5 +1,7 @@
 """A durable, bounded, first-in-first-out spool of messages waiting to be published.
 
+Each network output has its own spool file (Pub/Sub: ``pubsub-spool.sqlite3``, MQTT:
+``mqtt-spool.sqlite3``), so one output's backlog never holds up or pushes out the other's.
 One SQLite file (stdlib `sqlite3`, WAL journal, ``synchronous=FULL``: a committed row survives
 a crash and a power cut) holds one row per pending message:
 
@@ -8,7 +10,7 @@ id             INTEGER PRIMARY KEY AUTOINCREMENT: the publishing order
 reading_id     TEXT UNIQUE: a reading is spooled at most once
 data           BLOB: the message body
 attributes     TEXT: the message attributes as a JSON object of strings
-ordering_key   TEXT
+ordering_key   TEXT: the Pub/Sub ordering key; the MQTT output keeps the meter id here
 enqueued_at    REAL: Unix time when the row was added
 attempts       INTEGER: failed publish attempts so far
 =============  ============================================================
@@ -39,7 +41,7 @@ from pathlib import Path
 
 log = logging.getLogger(__name__)
 
-SPOOL_FILE_NAME = "pubsub-spool.sqlite3"
+SPOOL_FILE_NAME = "pubsub-spool.sqlite3"  # the Pub/Sub output's; other outputs name their own
 DEFAULT_MAX_MESSAGES = 500_000
 WARN_FRACTION = 0.8
 REARM_FRACTION = 0.5
@@ -54,17 +56,27 @@ CREATE TABLE IF NOT EXISTS pending (
     ordering_key TEXT NOT NULL,
     enqueued_at REAL NOT NULL,
     attempts INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS quarantine (
+    id INTEGER PRIMARY KEY,
+    reading_id BLOB,
+    data BLOB,
+    attributes BLOB,
+    ordering_key BLOB,
+    enqueued_at REAL,
+    reason TEXT NOT NULL,
+    quarantined_at REAL NOT NULL
 )
 """
 
 
-def default_spool_path() -> Path:
-    """``<user data dir>/hems-desktop/pubsub-spool.sqlite3`` (platformdirs)."""
+def default_spool_path(file_name: str = SPOOL_FILE_NAME) -> Path:
+    """``<user data dir>/hems-desktop/<file_name>`` (platformdirs); Pub/Sub's file by default."""
     from platformdirs import user_data_dir
 
     from hems_desktop.settings.paths import APP_NAME
 
-    return Path(user_data_dir(APP_NAME, appauthor=False)) / SPOOL_FILE_NAME
+    return Path(user_data_dir(APP_NAME, appauthor=False)) / file_name
 
 
 class SpoolError(Exception):
@@ -89,12 +101,16 @@ class Spool:
         *,
         max_messages: int = DEFAULT_MAX_MESSAGES,
         on_warning: Callable[[str], None] | None = None,
+        label: str = "Pub/Sub",
     ) -> None:
+        """`label` names the output in the fill-level warnings ("the MQTT spool ... is full")."""
         if max_messages < 1:
             raise ValueError("max_messages must be at least 1")
         self.path = Path(path) if path is not None else default_spool_path()
         self.max_messages = max_messages
+        self.label = label
         self.dropped = 0  # messages pushed out by the bound since this spool was opened
+        self.quarantined = 0  # rows that could not be decoded, moved aside since this spool was opened
         self._on_warning = on_warning
         self._lock = threading.Lock()
         self._warned_high = False
@@ -110,7 +126,7 @@ class Spool:
         try:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=FULL")
-            self._db.execute(_SCHEMA)
+            self._db.executescript(_SCHEMA)
             self._count: int = self._db.execute("SELECT COUNT(*) FROM pending").fetchone()[0]
         except sqlite3.Error as exc:
             self._db.close()
@@ -150,7 +166,8 @@ class Spool:
                     )
                     self._db.execute("COMMIT")
                 except BaseException:
-                    self._db.execute("ROLLBACK")
+                    if self._db.in_transaction:
+                        self._db.execute("ROLLBACK")
                     raise
             except sqlite3.Error as exc:
                 raise SpoolError(f"cannot write to the spool {self.path}: {exc}") from None
@@ -164,19 +181,60 @@ class Spool:
 
     # ---- reading and acknowledging ----
 
-    def peek(self, limit: int) -> list[SpooledMessage]:
-        """The oldest `limit` messages, oldest first."""
+    def peek(self, limit: int, after_id: int = 0) -> list[SpooledMessage]:
+        """The oldest `limit` messages with an id above `after_id`, oldest first.
+
+        `after_id` lets a publisher that keeps several messages in flight fetch the next ones
+        without re-reading those it already sent. A row that cannot be decoded (damaged text or
+        JSON) is moved to the `quarantine` table, counted and warned about once, so it never
+        stops the rows behind it.
+        """
         with self._lock:
             if self._closed:
                 return []
             try:
                 rows = self._db.execute(
-                    "SELECT id, reading_id, data, attributes, ordering_key, enqueued_at, attempts "
-                    "FROM pending ORDER BY id LIMIT ?", (limit,)).fetchall()
+                    "SELECT id, CAST(reading_id AS BLOB), data, CAST(attributes AS BLOB), "
+                    "CAST(ordering_key AS BLOB), enqueued_at, attempts "
+                    "FROM pending WHERE id > ? ORDER BY id LIMIT ?", (after_id, limit)).fetchall()
             except sqlite3.Error as exc:
                 raise SpoolError(f"cannot read the spool {self.path}: {exc}") from None
-        return [SpooledMessage(row[0], row[1], bytes(row[2]), json.loads(row[3]), row[4], row[5], row[6])
-                for row in rows]
+            messages: list[SpooledMessage] = []
+            for row in rows:
+                try:
+                    attributes = json.loads(bytes(row[3]).decode("utf-8"))
+                    if not isinstance(attributes, dict) or not all(
+                            isinstance(k, str) and isinstance(v, str) for k, v in attributes.items()):
+                        raise ValueError("the attributes are not a map of strings")
+                    messages.append(SpooledMessage(row[0], bytes(row[1]).decode("utf-8"), bytes(row[2]), attributes,
+                                                   bytes(row[4]).decode("utf-8"), row[5], row[6]))
+                except (ValueError, TypeError) as exc:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
+                    self._quarantine(row[0], str(exc))
+        self._emit_warnings()
+        return messages
+
+    def _quarantine(self, row_id: int, reason: str) -> None:
+        """Move one undecodable row aside (under the lock)."""
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                self._db.execute(
+                    "INSERT OR REPLACE INTO quarantine SELECT id, CAST(reading_id AS BLOB), data, "
+                    "CAST(attributes AS BLOB), CAST(ordering_key AS BLOB), enqueued_at, ?, ? FROM pending WHERE id = ?",
+                    (reason[:200], time.time(), row_id))
+                removed = self._db.execute("DELETE FROM pending WHERE id = ?", (row_id,)).rowcount
+                self._db.execute("COMMIT")
+            except BaseException:
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
+                raise
+        except sqlite3.Error as exc:
+            raise SpoolError(f"cannot update the spool {self.path}: {exc}") from None
+        self._count -= removed
+        self.quarantined += 1
+        if self.quarantined == 1:
+            self._warn(f"a damaged message in the {self.label} spool {self.path} was set aside (table quarantine) "
+                       "so the ones behind it can go out")
 
     def delete(self, ids: list[int]) -> int:
         """Remove acknowledged messages (one transaction). Returns how many were still there."""
@@ -191,7 +249,8 @@ class Spool:
                     removed = self._db.executemany("DELETE FROM pending WHERE id = ?", [(i,) for i in ids]).rowcount
                     self._db.execute("COMMIT")
                 except BaseException:
-                    self._db.execute("ROLLBACK")
+                    if self._db.in_transaction:
+                        self._db.execute("ROLLBACK")
                     raise
             except sqlite3.Error as exc:
                 raise SpoolError(f"cannot update the spool {self.path}: {exc}") from None
@@ -252,11 +311,11 @@ class Spool:
     def _check_level(self) -> None:
         if self._count >= self.max_messages and not self._warned_full:
             self._warned_full = self._warned_high = True
-            self._warn(f"the Pub/Sub spool {self.path} is full ({self._count} of {self.max_messages} messages): "
+            self._warn(f"the {self.label} spool {self.path} is full ({self._count} of {self.max_messages} messages): "
                        "from now on each new reading pushes out the oldest one")
         elif self._count >= self.max_messages * WARN_FRACTION and not self._warned_high:
             self._warned_high = True
-            self._warn(f"the Pub/Sub spool {self.path} is {100 * self._count // self.max_messages} % full "
+            self._warn(f"the {self.label} spool {self.path} is {100 * self._count // self.max_messages} % full "
                        f"({self._count} of {self.max_messages} messages waiting to be published); "
                        "the oldest readings will be dropped when it is full")
 
@@ -264,5 +323,5 @@ class Spool:
         before = self.dropped
         self.dropped += dropped
         if before == 0 or before // DROP_LOG_EVERY != self.dropped // DROP_LOG_EVERY:
-            self._warn(f"the Pub/Sub spool is full: dropped the oldest reading(s) to make room; "
+            self._warn(f"the {self.label} spool is full: dropped the oldest reading(s) to make room; "
                        f"{self.dropped} reading(s) lost so far")

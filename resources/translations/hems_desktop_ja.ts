@@ -338,98 +338,98 @@
   <context>
     <name>HemsApp</name>
     <message>
-      <location filename="../../hems_desktop/gui/hems_app.py" line="241" />
+      <location filename="../../hems_desktop/gui/hems_app.py" line="244" />
       <source>HEMS Desktop (demo)</source>
       <translation>HEMS Desktop（デモ）</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/hems_app.py" line="241" />
+      <location filename="../../hems_desktop/gui/hems_app.py" line="244" />
       <source>HEMS Desktop</source>
       <translation>HEMS Desktop</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/hems_app.py" line="267" />
+      <location filename="../../hems_desktop/gui/hems_app.py" line="270" />
       <source>HEMS Desktop is still running</source>
       <translation>HEMS Desktop は動作中です</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/hems_app.py" line="268" />
+      <location filename="../../hems_desktop/gui/hems_app.py" line="271" />
       <source>It keeps reading the meter in the tray. Quit it from the tray menu.</source>
       <translation>トレイでメーターの計測を続けます。終了はトレイのメニューから行ってください。</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/hems_app.py" line="285" />
+      <location filename="../../hems_desktop/gui/hems_app.py" line="288" />
       <source>Demo mode: the readings come from the built-in virtual meter and are kept apart from yours.</source>
       <translation>デモモード: 計測値は内蔵の仮想メーターのもので、あなたのデータとは別に保存されます。</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/hems_app.py" line="286" />
-      <location filename="../../hems_desktop/gui/hems_app.py" line="351" />
+      <location filename="../../hems_desktop/gui/hems_app.py" line="289" />
+      <location filename="../../hems_desktop/gui/hems_app.py" line="347" />
       <source>Settings…</source>
       <translation>設定…</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/hems_app.py" line="291" />
+      <location filename="../../hems_desktop/gui/hems_app.py" line="294" />
       <source>No system tray here: this window is the app. Closing it quits HEMS Desktop and ends the meter session; the menu above has everything the tray menu would.</source>
       <translation>システムトレイがありません。このウィンドウがアプリ本体です。閉じるとHEMS Desktopが終了し、メーターとの接続も終わります。トレイのメニューの項目はすべて上のメニューにあります。</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/hems_app.py" line="312" />
+      <location filename="../../hems_desktop/gui/hems_app.py" line="307" />
       <source>Breaker warning</source>
       <translation>ブレーカー注意</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/hems_app.py" line="313" />
+      <location filename="../../hems_desktop/gui/hems_app.py" line="308" />
       <source>%1 A of your %2 A contract: switch something off before the breaker trips.</source>
       <translation>契約 %2 A のうち %1 A を使用中です。ブレーカーが落ちる前に電気製品を止めてください。</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/hems_app.py" line="321" />
+      <location filename="../../hems_desktop/gui/hems_app.py" line="317" />
       <source>Connection restored</source>
       <translation>接続が回復しました</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/hems_app.py" line="321" />
+      <location filename="../../hems_desktop/gui/hems_app.py" line="317" />
       <source>Readings from the meter continue.</source>
       <translation>スマートメーターからの計測を再開しました。</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/hems_app.py" line="325" />
+      <location filename="../../hems_desktop/gui/hems_app.py" line="321" />
       <source>Connection lost</source>
       <translation>接続が切れました</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/hems_app.py" line="329" />
+      <location filename="../../hems_desktop/gui/hems_app.py" line="325" />
       <source>The dongle was unplugged. Plug it in again: the app picks it up by itself.</source>
       <translation>ドングルが外れました。挿し直すと、アプリが自動でつなぎ直します。</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/hems_app.py" line="336" />
+      <location filename="../../hems_desktop/gui/hems_app.py" line="332" />
       <source>Credentials rejected</source>
       <translation>認証情報が拒否されました</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/hems_app.py" line="337" />
+      <location filename="../../hems_desktop/gui/hems_app.py" line="333" />
       <source>The meter rejected the B-route ID or password. Enter them again in Settings.</source>
       <translation>スマートメーターがBルートIDまたはパスワードを拒否しました。設定で入力し直してください。</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/hems_app.py" line="341" />
+      <location filename="../../hems_desktop/gui/hems_app.py" line="337" />
       <source>The app keeps trying and connects as soon as the dongle is there.</source>
       <translation>アプリは接続を試み続け、ドングルが挿さるとすぐにつなぎます。</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/hems_app.py" line="345" />
+      <location filename="../../hems_desktop/gui/hems_app.py" line="341" />
       <source>HEMS Desktop stopped</source>
       <translation>HEMS Desktop が停止しました</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/hems_app.py" line="382" />
+      <location filename="../../hems_desktop/gui/hems_app.py" line="378" />
       <source>No file manager opened the folder. It is here: %1</source>
       <translation>フォルダーを開けるファイルマネージャーがありません。場所: %1</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/hems_app.py" line="383" />
+      <location filename="../../hems_desktop/gui/hems_app.py" line="379" />
       <source>Copy the path</source>
       <translation>パスをコピー</translation>
     </message>
@@ -530,159 +530,159 @@
   <context>
     <name>InsightsView</name>
     <message>
-      <location filename="../../hems_desktop/gui/insights_view.py" line="99" />
+      <location filename="../../hems_desktop/gui/insights_view.py" line="100" />
       <source>Day</source>
       <translation>日</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/insights_view.py" line="99" />
+      <location filename="../../hems_desktop/gui/insights_view.py" line="100" />
       <source>Week</source>
       <translation>週</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/insights_view.py" line="100" />
+      <location filename="../../hems_desktop/gui/insights_view.py" line="101" />
       <source>Month</source>
       <translation>月</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/insights_view.py" line="100" />
+      <location filename="../../hems_desktop/gui/insights_view.py" line="101" />
       <source>Year</source>
       <translation>年</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/insights_view.py" line="110" />
-      <location filename="../../hems_desktop/gui/insights_view.py" line="124" />
+      <location filename="../../hems_desktop/gui/insights_view.py" line="111" />
+      <location filename="../../hems_desktop/gui/insights_view.py" line="125" />
       <source>Previous period</source>
       <translation>前の期間</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/insights_view.py" line="112" />
+      <location filename="../../hems_desktop/gui/insights_view.py" line="113" />
       <source>Next period</source>
       <translation>次の期間</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/insights_view.py" line="126" />
+      <location filename="../../hems_desktop/gui/insights_view.py" line="127" />
       <source>Same period last year</source>
       <translation>前年同期</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/insights_view.py" line="129" />
+      <location filename="../../hems_desktop/gui/insights_view.py" line="130" />
       <source>Show kWh</source>
       <translation>kWhで表示</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/insights_view.py" line="129" />
+      <location filename="../../hems_desktop/gui/insights_view.py" line="130" />
       <source>Show ¥</source>
       <translation>円で表示</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/insights_view.py" line="147" />
+      <location filename="../../hems_desktop/gui/insights_view.py" line="152" />
       <source>Usage</source>
       <translation>使用量</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/insights_view.py" line="152" />
+      <location filename="../../hems_desktop/gui/insights_view.py" line="157" />
       <source>Billing period</source>
       <translation>料金期間</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/insights_view.py" line="152" />
+      <location filename="../../hems_desktop/gui/insights_view.py" line="157" />
       <source>Bill so far</source>
       <translation>今期の料金(現在まで)</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/insights_view.py" line="153" />
+      <location filename="../../hems_desktop/gui/insights_view.py" line="158" />
       <source>Breakdown</source>
       <translation>内訳</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/insights_view.py" line="154" />
+      <location filename="../../hems_desktop/gui/insights_view.py" line="159" />
       <source>Forecast at period end</source>
       <translation>期間末の予測</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/insights_view.py" line="155" />
+      <location filename="../../hems_desktop/gui/insights_view.py" line="160" />
       <source>Sold</source>
       <translation>売電</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/insights_view.py" line="155" />
+      <location filename="../../hems_desktop/gui/insights_view.py" line="160" />
       <source>CO₂</source>
       <translation>CO₂</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/insights_view.py" line="160" />
+      <location filename="../../hems_desktop/gui/insights_view.py" line="165" />
       <source>Bill</source>
       <translation>電気料金</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/insights_view.py" line="166" />
+      <location filename="../../hems_desktop/gui/insights_view.py" line="171" />
       <source>hour</source>
       <translation>時</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/insights_view.py" line="172" />
+      <location filename="../../hems_desktop/gui/insights_view.py" line="177" />
       <source>Heatmap</source>
       <translation>ヒートマップ</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/insights_view.py" line="180" />
+      <location filename="../../hems_desktop/gui/insights_view.py" line="185" />
       <source>week (oldest first)</source>
       <translation>週(古い順)</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/insights_view.py" line="183" />
+      <location filename="../../hems_desktop/gui/insights_view.py" line="188" />
       <source>Base load</source>
       <translation>待機電力</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/insights_view.py" line="188" />
+      <location filename="../../hems_desktop/gui/insights_view.py" line="193" />
       <source>Highest half hour</source>
       <translation>最大の30分</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/insights_view.py" line="189" />
+      <location filename="../../hems_desktop/gui/insights_view.py" line="194" />
       <source>Highest reading</source>
       <translation>最大の瞬時電力</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/insights_view.py" line="190" />
+      <location filename="../../hems_desktop/gui/insights_view.py" line="195" />
       <source>Highest current</source>
       <translation>最大電流</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/insights_view.py" line="191" />
+      <location filename="../../hems_desktop/gui/insights_view.py" line="196" />
       <source>Contract headroom</source>
       <translation>契約容量までの余裕</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/insights_view.py" line="195" />
+      <location filename="../../hems_desktop/gui/insights_view.py" line="200" />
       <source>Peaks</source>
       <translation>ピーク</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/insights_view.py" line="201" />
+      <location filename="../../hems_desktop/gui/insights_view.py" line="206" />
       <source>Export CSV…</source>
       <translation>CSVに書き出し…</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/insights_view.py" line="203" />
+      <location filename="../../hems_desktop/gui/insights_view.py" line="208" />
       <source>Save chart as PNG…</source>
       <translation>グラフをPNGで保存…</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/insights_view.py" line="221" />
-      <location filename="../../hems_desktop/gui/insights_view.py" line="265" />
+      <location filename="../../hems_desktop/gui/insights_view.py" line="226" />
+      <location filename="../../hems_desktop/gui/insights_view.py" line="270" />
       <source>No history yet</source>
       <translation>履歴はまだありません</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/insights_view.py" line="318" />
+      <location filename="../../hems_desktop/gui/insights_view.py" line="323" />
       <source>Export CSV</source>
       <translation>CSVに書き出し</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/insights_view.py" line="323" />
+      <location filename="../../hems_desktop/gui/insights_view.py" line="328" />
       <source>Save chart as PNG</source>
       <translation>グラフをPNGで保存</translation>
     </message>
@@ -715,42 +715,42 @@
       <translation>1年</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/live_chart.py" line="100" />
+      <location filename="../../hems_desktop/gui/live_chart.py" line="107" />
       <source>Show this range (Ctrl+%1)</source>
       <translation>この期間を表示（Ctrl+%1）</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/live_chart.py" line="131" />
+      <location filename="../../hems_desktop/gui/live_chart.py" line="139" />
       <source>Power</source>
       <translation>電力</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/live_chart.py" line="132" />
+      <location filename="../../hems_desktop/gui/live_chart.py" line="140" />
       <source>Current</source>
       <translation>電流</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/live_chart.py" line="138" />
+      <location filename="../../hems_desktop/gui/live_chart.py" line="146" />
       <source>the meter's daily average</source>
       <translation>メーターの1日平均</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/live_chart.py" line="139" />
+      <location filename="../../hems_desktop/gui/live_chart.py" line="147" />
       <source>the meter's 30-minute average</source>
       <translation>メーターの30分平均</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/live_chart.py" line="140" />
+      <location filename="../../hems_desktop/gui/live_chart.py" line="148" />
       <source>live readings</source>
       <translation>瞬時値</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/live_chart.py" line="141" />
+      <location filename="../../hems_desktop/gui/live_chart.py" line="149" />
       <source>R phase</source>
       <translation>R相</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/live_chart.py" line="141" />
+      <location filename="../../hems_desktop/gui/live_chart.py" line="149" />
       <source>T phase</source>
       <translation>T相</translation>
     </message>
@@ -773,7 +773,7 @@
       <translation>スケジュールが正しくありません: %1</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_dialog.py" line="259" />
+      <location filename="../../hems_desktop/gui/settings_dialog.py" line="261" />
       <source>Choose the serial port of the Wi-SUN dongle</source>
       <translation>Wi-SUNドングルのシリアルポートを選んでください</translation>
     </message>
@@ -818,37 +818,37 @@
       <translation>このHEMS DesktopはPub/Subに送信できません（Google Cloudのクライアントが含まれていません）。</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_dialog.py" line="337" />
+      <location filename="../../hems_desktop/gui/settings_dialog.py" line="339" />
       <source>Testing…</source>
       <translation>テスト中…</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_dialog.py" line="349" />
+      <location filename="../../hems_desktop/gui/settings_dialog.py" line="351" />
       <source>Opening the dongle…</source>
       <translation>ドングルを開いています…</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_dialog.py" line="350" />
+      <location filename="../../hems_desktop/gui/settings_dialog.py" line="352" />
       <source>Looking for the meter and authenticating (this can take a minute)…</source>
       <translation>メーターを探して認証しています（1分ほどかかることがあります）…</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_dialog.py" line="351" />
+      <location filename="../../hems_desktop/gui/settings_dialog.py" line="353" />
       <source>Reading the meter…</source>
       <translation>メーターを読み取っています…</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_dialog.py" line="358" />
+      <location filename="../../hems_desktop/gui/settings_dialog.py" line="360" />
       <source>It works: %1</source>
       <translation>接続できました: %1</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_dialog.py" line="363" />
+      <location filename="../../hems_desktop/gui/settings_dialog.py" line="365" />
       <source>unexpected error: %1</source>
       <translation>予期しないエラー: %1</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_dialog.py" line="364" />
+      <location filename="../../hems_desktop/gui/settings_dialog.py" line="366" />
       <source>It did not work: %1</source>
       <translation>接続できませんでした: %1</translation>
     </message>
@@ -856,17 +856,17 @@
   <context>
     <name>SettingsFlow</name>
     <message>
-      <location filename="../../hems_desktop/gui/settings_flow.py" line="105" />
+      <location filename="../../hems_desktop/gui/settings_flow.py" line="106" />
       <source>Settings not saved</source>
       <translation>設定を保存できませんでした</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_flow.py" line="144" />
+      <location filename="../../hems_desktop/gui/settings_flow.py" line="145" />
       <source>No system keyring</source>
       <translation>キーリングがありません</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_flow.py" line="145" />
+      <location filename="../../hems_desktop/gui/settings_flow.py" line="146" />
       <source>%1
 
 Keep the password for this run only? It is not written anywhere.</source>
@@ -1392,27 +1392,27 @@ Keep the password for this run only? It is not written anywhere.</source>
       <translation>日</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/usage_panel.py" line="90" />
+      <location filename="../../hems_desktop/gui/usage_panel.py" line="91" />
       <source>kWh per half hour</source>
       <translation>30分ごとのkWh</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/usage_panel.py" line="91" />
+      <location filename="../../hems_desktop/gui/usage_panel.py" line="92" />
       <source>hour</source>
       <translation>時</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/usage_panel.py" line="135" />
+      <location filename="../../hems_desktop/gui/usage_panel.py" line="136" />
       <source>%1 kWh, ¥%2 (from %3)</source>
       <translation>%1 kWh、¥%2（%3 から）</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/usage_panel.py" line="138" />
+      <location filename="../../hems_desktop/gui/usage_panel.py" line="139" />
       <source>%1 kWh, ¥%2</source>
       <translation>%1 kWh、¥%2</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/usage_panel.py" line="145" />
+      <location filename="../../hems_desktop/gui/usage_panel.py" line="146" />
       <source>today %1 kWh, this period %2 kWh</source>
       <translation>今日 %1 kWh、今期 %2 kWh</translation>
     </message>
@@ -1548,112 +1548,117 @@ Keep the password for this run only? It is not written anywhere.</source>
       <translation>スキャンに応答したスマートメーターがありません。ドングルをメーターに近づけ、BルートIDを確認し（メーターは自分のIDにだけ応答します）、電力会社でBルートサービスが開始されているか確かめてください</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/settings/parsers.py" line="53" />
+      <location filename="../../hems_desktop/settings/parsers.py" line="47" />
       <source>must be a string</source>
       <translation>文字列で指定してください</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/settings/parsers.py" line="64" />
+      <location filename="../../hems_desktop/settings/parsers.py" line="65" />
       <source>expected true or false, got {value!r}</source>
       <translation>true か false を指定してください（{value!r} が指定されました）</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/settings/parsers.py" line="69" />
+      <location filename="../../hems_desktop/settings/parsers.py" line="71" />
+      <source>expected a TCP port from 1 to 65535, got {value!r}</source>
+      <translation>TCPポートは 1～65535 で指定してください（{value!r} が指定されました）</translation>
+    </message>
+    <message>
+      <location filename="../../hems_desktop/settings/parsers.py" line="92" />
       <source>expected a positive integer, got {text!r}</source>
       <translation>正の整数を指定してください（{text!r} が指定されました）</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/settings/parsers.py" line="85" />
+      <location filename="../../hems_desktop/settings/parsers.py" line="108" />
       <source>baud rate {value} is too high (at most {limit:,}; the dongles use 115200)</source>
       <translation>ボーレート {value} は大きすぎます（最大 {limit:,}。ドングルは 115200 を使います）</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/settings/parsers.py" line="92" />
+      <location filename="../../hems_desktop/settings/parsers.py" line="115" />
       <source>invalid {what} {text!r}</source>
       <translation>{what} {text!r} が正しくありません</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/settings/parsers.py" line="98" />
+      <location filename="../../hems_desktop/settings/parsers.py" line="121" />
       <source>invalid {what} {text!r}: expected {digits} hex digits</source>
       <translation>{what} {text!r} が正しくありません。16進数 {digits} 桁で指定してください</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/settings/parsers.py" line="100" />
+      <location filename="../../hems_desktop/settings/parsers.py" line="123" />
       <source>invalid {what} {text!r}: expected a hex number</source>
       <translation>{what} {text!r} が正しくありません。16進数で指定してください</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/settings/parsers.py" line="106" />
+      <location filename="../../hems_desktop/settings/parsers.py" line="129" />
       <source>meter channel</source>
       <translation>メーターのチャンネル</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/settings/parsers.py" line="108" />
+      <location filename="../../hems_desktop/settings/parsers.py" line="131" />
       <source>invalid meter channel {text!r}: expected hex {low:X}..{high:X} (as in EPANDESC)</source>
       <translation>メーターのチャンネル {text!r} が正しくありません。16進数 {low:X}～{high:X} で指定してください（EPANDESC の表示と同じ）</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/settings/parsers.py" line="115" />
+      <location filename="../../hems_desktop/settings/parsers.py" line="138" />
       <source>meter PAN ID</source>
       <translation>メーターのPAN ID</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/settings/parsers.py" line="117" />
+      <location filename="../../hems_desktop/settings/parsers.py" line="140" />
       <source>invalid meter PAN ID {text!r}: expected 4 hex digits</source>
       <translation>メーターのPAN ID {text!r} が正しくありません。16進数4桁で指定してください</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/settings/parsers.py" line="126" />
+      <location filename="../../hems_desktop/settings/parsers.py" line="149" />
       <source>invalid meter IPv6 address {text!r}</source>
       <translation>メーターのIPv6アドレス {text!r} が正しくありません</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/settings/parsers.py" line="136" />
+      <location filename="../../hems_desktop/settings/parsers.py" line="159" />
       <source>invalid cron expression {text!r}</source>
       <translation>cron 式 {text!r} が正しくありません</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/settings/parsers.py" line="140" />
+      <location filename="../../hems_desktop/settings/parsers.py" line="163" />
       <source>cron expression {text!r} never matches</source>
       <translation>cron 式 {text!r} に当てはまる日時がありません</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/settings/parsers.py" line="147" />
+      <location filename="../../hems_desktop/settings/parsers.py" line="170" />
       <source>invalid choice for the {what}: {text!r} (choose from {choices})</source>
       <translation>{what} に {text!r} は選べません（{choices} から選んでください）</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/settings/parsers.py" line="153" />
+      <location filename="../../hems_desktop/settings/parsers.py" line="176" />
       <source>format</source>
       <translation>形式</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/settings/parsers.py" line="157" />
+      <location filename="../../hems_desktop/settings/parsers.py" line="180" />
       <source>mode</source>
       <translation>モード</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/settings/parsers.py" line="161" />
+      <location filename="../../hems_desktop/settings/parsers.py" line="184" />
       <source>dongle</source>
       <translation>ドングル</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/settings/parsers.py" line="171" />
+      <location filename="../../hems_desktop/settings/parsers.py" line="194" />
       <source>invalid choice: {text!r} (choose from {choices})</source>
       <translation>{text!r} は選べません（{choices} から選んでください）</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/settings/parsers.py" line="175" />
+      <location filename="../../hems_desktop/settings/parsers.py" line="198" />
       <source>invalid choice: {text!r} (choose from {choices}, or a comma-separated list)</source>
       <translation>{text!r} は選べません（{choices} から選ぶか、カンマ区切りで指定してください）</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/settings/parsers.py" line="196" />
+      <location filename="../../hems_desktop/settings/parsers.py" line="220" />
       <source>the B-route ID must be {length} letters and digits ({given} given)</source>
       <translation>BルートIDは英数字 {length} 文字です（{given} 文字が入力されました）</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/settings/parsers.py" line="207" />
+      <location filename="../../hems_desktop/settings/parsers.py" line="231" />
       <source>the B-route password must be {length} printable ASCII characters ({given} given)</source>
       <translation>Bルートパスワードは半角の英数字・記号 {length} 文字です（{given} 文字が入力されました）</translation>
     </message>
@@ -1704,26 +1709,31 @@ Keep the password for this run only? It is not written anywhere.</source>
     </message>
     <message>
       <location filename="../../hems_desktop/sinks/file.py" line="57" />
+      <source>no file can be created in that folder</source>
+      <translation>そのフォルダーにはファイルを作れません</translation>
+    </message>
+    <message>
+      <location filename="../../hems_desktop/sinks/file.py" line="64" />
       <source>cannot open {path}: {reason}</source>
       <translation>{path} を開けません: {reason}</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/sinks/file.py" line="72" />
+      <location filename="../../hems_desktop/sinks/file.py" line="79" />
       <source>{path} exists but does not start with the CSV header; choose another file for csv output</source>
       <translation>{path} はすでにあり、CSVの見出し行で始まっていません。CSV出力には別のファイルを選んでください</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/sinks/file.py" line="78" />
+      <location filename="../../hems_desktop/sinks/file.py" line="85" />
       <source>cannot read {path}: {reason}</source>
       <translation>{path} を読めません: {reason}</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/sinks/file.py" line="83" />
+      <location filename="../../hems_desktop/sinks/file.py" line="90" />
       <source>{path}: output is closed</source>
       <translation>{path}: 出力は閉じられています</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/sinks/file.py" line="98" />
+      <location filename="../../hems_desktop/sinks/file.py" line="107" />
       <source>cannot write to {path}: {reason}</source>
       <translation>{path} に書き込めません: {reason}</translation>
     </message>

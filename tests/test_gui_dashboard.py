@@ -22,6 +22,7 @@ from hems_desktop.collector.events import ConnectionInfo, ErrorReported, MeterId
 from hems_desktop.device.base import DongleFamily, DongleInfo
 from hems_desktop.emulator.meter_model import MeterConfig
 from hems_desktop.errors import ErrorKind
+from hems_desktop.gui.banner import BannerSpec, Kind
 from hems_desktop.gui.dashboard import Dashboard
 from hems_desktop.gui.history_source import HistorySource
 from hems_desktop.gui.icons import status_icon, status_pixmap
@@ -202,6 +203,11 @@ def test_a_dark_palette_gives_a_dark_chart(qtbot, backfilled: Path) -> None:  # 
     try:
         qtbot.waitUntil(lambda: dashboard.chart.plots.backgroundBrush().color().lightness() < 60, timeout=3000)
         assert dashboard.usage.bar_plot.backgroundBrush().color().lightness() < 60
+        banner = dashboard.banners.show_banner("note", BannerSpec(lambda: "a note", Kind.INFO))
+        app.setPalette(light)
+        app.setPalette(dark_palette())  # a palette change with a banner up: the banner follows too
+        qtbot.waitUntil(lambda: QColor(banner.styleSheet().split("background: ")[1][:7]).lightness() < 100,
+                        timeout=3000)
         axis = dashboard.chart.power_plot.getAxis("left")
         assert axis.textPen().color().lightness() > 180  # light text on the dark chart
     finally:
@@ -297,3 +303,33 @@ def test_the_system_colour_scheme_is_followed_and_error_text_is_readable(qapp) -
     for palette in (light, dark_palette()):
         window = palette.color(palette.ColorRole.Window)
         assert _contrast(QColor(error_colour(palette)), window) >= 4.5  # WCAG AA for text
+
+
+def test_energy_sold_shows_beside_energy_used_when_the_history_has_it(qtbot, backfilled: Path) -> None:  # type: ignore[no-untyped-def]
+    store = HistoryStore(backfilled)
+    start, last = now_jst_midnight(30), int(time.time()) // SLOT_S * SLOT_S
+    store.add_half_hours_reverse(METER, [(slot, 50 + 0.1 * (slot - start) / SLOT_S)
+                                         for slot in range(start, last + 1, SLOT_S)], "E4")
+    store.close()
+    dashboard = shown(qtbot, backfilled)
+    dashboard.usage.refresh_summary()
+    sold = dashboard.usage.summary.labels["sold"]
+    assert not sold.isHidden() and "kWh" in sold.text() and "–" not in sold.text().split(",")[0]
+
+
+def test_a_fatal_error_is_always_logged(qtbot, tmp_path: Path, caplog) -> None:  # type: ignore[no-untyped-def]
+    import logging
+
+    from hems_desktop.gui.hems_app import HemsApp
+    from hems_desktop.gui.self_test import _MemoryStore
+
+    hems = HemsApp(settings_path=tmp_path / "s.json", credential_store=_MemoryStore(),
+                   history_path=tmp_path / "h.sqlite3")
+    qtbot.addWidget(hems.dashboard)
+    previous = logging.getLogger().level
+    try:
+        with caplog.at_level(logging.ERROR):  # whatever the level a user chose
+            hems._on_error(ErrorReported("history database: the disk is full", fatal=True, kind=ErrorKind.HISTORY))
+    finally:
+        logging.getLogger().setLevel(previous)
+    assert [r.levelno for r in caplog.records if "disk is full" in r.getMessage()] == [logging.CRITICAL]

@@ -116,6 +116,14 @@ class BannerArea(QWidget):
         banner = self.banners.get(key)
         return banner.label.text() if banner is not None else None
 
+    def event(self, event: QEvent) -> bool:  # Qt's name
+        # A new application palette: the banners' style sheets are ours to redo (a widget with a style
+        # sheet gets no PaletteChange of its own).
+        if event.type() == QEvent.Type.ApplicationPaletteChange:
+            for banner in self.banners.values():
+                banner.refresh()
+        return super().event(event)
+
     def changeEvent(self, event: QEvent) -> None:  # Qt's name
         if is_language_change(event):
             for banner in self.banners.values():

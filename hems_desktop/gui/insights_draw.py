@@ -152,6 +152,10 @@ class InsightsDrawing:
         values = np.array([np.nan if w is None else w for _, w in base.trend], dtype=float)
         self.base_plot.plot(np.arange(len(values), dtype=float), values, symbol="o",
                             pen=pg.mkPen(self.palette().color(QPalette.ColorRole.Highlight), width=2))
+        known = values[~np.isnan(values)]
+        # From zero: a flat 200 W must not look like a swing between 199.6 and 200.5 W.
+        self.base_plot.setYRange(0, float(known.max()) * 1.2 if len(known) and known.max() > 0 else 100, padding=0)
+        self.base_plot.setXRange(-0.5, max(len(values), 1) - 0.5, padding=0.02)
         basis = self.tr("live readings") if base.basis == "readings" else self.tr("the meter's half hours")
         self.base_label.setText(
             self.tr("Always on: %1 (last 48 h, from %2); about %3 and %4 a year. Trend: the last 12 weeks.")

@@ -269,7 +269,10 @@ class TariffEditor(QWidget):
 
     def _show_source(self) -> None:
         meta = self._meta
-        self.source_label.setText(self.tr("%1 — source: %2 (prices of %3)").replace("%1", str(meta.get("name", "")))
+        name = str(meta.get("name", ""))
+        if name == Tariff().name:  # the built-in default's name is ours to translate (presets have their own)
+            name = self.tr("Flat rate")
+        self.source_label.setText(self.tr("%1 — source: %2 (prices of %3)").replace("%1", name)
                                   .replace("%2", str(meta.get("source") or "–"))
                                   .replace("%3", str(meta.get("prices_as_of") or "–")))
 

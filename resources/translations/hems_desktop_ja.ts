@@ -1371,7 +1371,12 @@ Keep the password for this run only? It is not written anywhere.</source>
       <translation>CO₂排出係数</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/tariff_editor.py" line="272" />
+      <location filename="../../hems_desktop/gui/tariff_editor.py" line="274" />
+      <source>Flat rate</source>
+      <translation>単一料金</translation>
+    </message>
+    <message>
+      <location filename="../../hems_desktop/gui/tariff_editor.py" line="275" />
       <source>%1 — source: %2 (prices of %3)</source>
       <translation>%1 — 出典: %2(%3 時点の単価)</translation>
     </message>

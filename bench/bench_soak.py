@@ -258,6 +258,18 @@ def open_files() -> int:
     return len(os.listdir("/proc/self/fd"))
 
 
+def open_file_kinds() -> dict[str, int]:
+    kinds: dict[str, int] = {}
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            target = os.readlink(f"/proc/self/fd/{fd}")
+        except OSError:
+            continue
+        kind = target.split(":")[0] if ":" in target else Path(target).suffix or target
+        kinds[kind] = kinds.get(kind, 0) + 1
+    return kinds
+
+
 def kill9_phase(folder: Path, emu: Emulator, pubsub: FakePublisherServer, broker: Mosquitto, rounds: int) -> str:
     """The CLI killed with SIGKILL at random moments: every file still parses, nothing is duplicated."""
     rng = random.Random(2026)
@@ -308,18 +320,20 @@ def main() -> None:
         # The meter's clock 40 s before a JST midnight: :00 notices and a day rollover in the soak.
         now = time.time()
         midnight = dt.datetime.combine(dt.datetime.now(JST).date() + dt.timedelta(days=1), dt.time(), JST)
-        emu = Emulator(EmulatorConfig(speed=SPEED, periodic_reauth=True, session_lifetime_s=2000))
+        # A stable link, as a USB dongle keeps its /dev/serial/by-id name when it is plugged in again.
+        emu = Emulator(EmulatorConfig(speed=SPEED, periodic_reauth=True, session_lifetime_s=2000,
+                                      link=str(folder / "wisun")))
         emu.time_offset = midnight.timestamp() - 40 - now
         emu.start()
         try:
             outputs = Outputs(folder, pubsub, broker)
-            rss0, files0 = rss_mb(), open_files()
+            rss0, files0, kinds0 = rss_mb(), open_files(), open_file_kinds()
             results: list[Result] = []
             taken: list[int] = []
             for number, phase in enumerate(phases(args.quick)):
                 result, ids = run_phase(phase, emu, outputs, folder)
                 if number == 0:  # after the first phase every client library is loaded: the baseline
-                    rss0, files0 = rss_mb(), open_files()
+                    rss0, files0, kinds0 = rss_mb(), open_files(), open_file_kinds()
                 results.append(result)
                 taken += ids
                 print(f"{result.name:24} slots {result.slots:4} read {result.readings:4} missed {result.missed:3} "
@@ -333,10 +347,12 @@ def main() -> None:
                 dups = len(stamps) - len(set(stamps))
                 print(f"output {name:8}: {len(stamps)} records, {missing} of the {len(taken)} readings missing, "
                       f"{dups} duplicated")
-            rss1, files1 = rss_mb(), open_files()
+            rss1, files1, kinds1 = rss_mb(), open_files(), open_file_kinds()
+            grown = {k: kinds1.get(k, 0) - kinds0.get(k, 0) for k in kinds1 if kinds1.get(k, 0) != kinds0.get(k, 0)}
             print(f"meter notices (:00/:30 EA) seen: {sum(r.notices for r in results)}; "
                   f"emulator clock now {dt.datetime.fromtimestamp(emu.clock(), JST):%Y-%m-%d %H:%M:%S} JST")
-            print(f"RSS {rss0:.1f} -> {rss1:.1f} MiB, open files {files0} -> {files1} (after the first phase -> end)")
+            print(f"RSS {rss0:.1f} -> {rss1:.1f} MiB, open files {files0} -> {files1} (after the first phase -> end)"
+                  f"{'; changed: ' + str(grown) if grown else ''}")
             print(kill9_phase(folder, emu, pubsub, broker, 8 if args.quick else 20))
             worst_stop = max(r.stop_s for r in results)
             print(f"lost {sum(r.unaccounted for r in results)}, duplicated {sum(r.duplicates for r in results)}, "

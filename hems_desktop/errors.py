@@ -22,6 +22,7 @@ class ErrorKind(str, Enum):
     LOST = "lost"  # the session or the port went away
     TIMEOUT = "timeout"  # the meter did not answer a request
     METER = "meter"  # the meter answered something unusable
+    METER_FAULT = "meter_fault"  # the meter itself reports a fault (EPC 88): a warning, readings go on
     OUTPUT = "output"  # a sink failed
     HISTORY = "history"  # the local history database failed
     MISSED = "missed"  # a scheduled reading could not be taken

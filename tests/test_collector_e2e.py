@@ -27,6 +27,7 @@ from hems_desktop.collector import (
     SlotMissed,
     StateChanged,
 )
+from hems_desktop.collector.recovery import EXIT_CONFIG
 from hems_desktop.emulator import Emulator
 from hems_desktop.emulator.meter_model import JST, slot_of, slot_start_jst
 from hems_desktop.protocol import meter as m
@@ -61,7 +62,8 @@ class Run:
     """A collector running in a thread, with every event it emitted."""
 
     def __init__(self, config: SessionConfig, count: int | None,
-                 hook: Callable[[Run, CollectorEvent], None] | None = None, **kwargs: Any) -> None:
+                 hook: Callable[[Run, CollectorEvent], None] | None = None, interval_s: float = INTERVAL_S,
+                 **kwargs: Any) -> None:
         self.events: list[CollectorEvent] = []
         self.times: list[float] = []
         self.sink = ListSink()
@@ -70,7 +72,7 @@ class Run:
         options.update(kwargs)
         self.collector = Collector(
             Session(config),
-            IntervalSchedule(INTERVAL_S, dt.datetime.now().astimezone()),
+            IntervalSchedule(interval_s, dt.datetime.now().astimezone()),
             [self.sink],
             on_event=self._on_event,
             count=count,
@@ -364,7 +366,7 @@ def test_fixed_time_notice_becomes_an_event(make_emulator: Any, e2e_config: Any,
 def test_wrong_password_exits_without_hammering_the_meter(dongle_emulator: Any, e2e_config: Any) -> None:
     emu = dongle_emulator(password="OTHERPASS999")
     run = run_collector(e2e_config(emu), count=3, timeout=10)
-    assert run.status == 1 and run.elapsed < 5
+    assert run.status == EXIT_CONFIG and run.elapsed < 5  # 78: a service manager must not restart it
     fatal = [e for e in run.of(ErrorReported) if e.fatal]
     assert len(fatal) == 1 and fatal[0].kind == "credentials"
     assert "B_ROUTE_PASSWORD" in fatal[0].message
@@ -384,7 +386,7 @@ def test_wrong_password_with_a_cached_network_still_gives_up(make_emulator: Any,
     emu.meter.config.password = "CHANGEDPASS1"
     joins = emu.dongle.joins
     run = run_collector(config, count=3, timeout=10)
-    assert run.status == 1 and run.elapsed < 5
+    assert run.status == EXIT_CONFIG and run.elapsed < 5
     fatal = [e for e in run.of(ErrorReported) if e.fatal]
     assert [e.kind for e in fatal] == ["credentials"]
     assert emu.dongle.joins - joins <= 3  # cached join, rescan join, one more scan+join: then it stops
@@ -429,7 +431,7 @@ def test_password_never_logged_nor_in_any_message(make_emulator: Any, e2e_config
     assert good.status == 0 and len(good.readings) == 4
     emu.meter.config.password = "CHANGEDPASS1"
     bad = run_collector(config, count=1, timeout=10)
-    assert bad.status == 1
+    assert bad.status == EXIT_CONFIG  # rejected credentials
     assert emu.dongle.password == PASSWORD  # the password did go to the dongle
     assert any("SKSETPWD" in r.getMessage() for r in caplog.records)
     assert PASSWORD not in caplog.text

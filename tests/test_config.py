@@ -55,7 +55,7 @@ def test_seed_options_and_short_forms_exist() -> None:
             "-i", "--interval", "--debug"}
     additions = {"--demo", "--count", "--dongle", "--version", "--list-ports", "--history", "--keep-days", "--settings",
                  "--mqtt-url", "--mqtt-ca", "--mqtt-prefix", "--ha-discovery", "--no-ha-discovery",
-                 "--ha-discovery-prefix", "--metrics-port", "--metrics-address"}
+                 "--ha-discovery-prefix", "--metrics-port", "--metrics-address", "--fields"}
     assert options == seed | additions
 
 

@@ -25,7 +25,7 @@ from grpc_tools import protoc
 from pubsub_server import FakePublisherServer
 
 from hems_desktop.fleet import BIGQUERY_TABLE_SCHEMA, PUBSUB_MESSAGE_NAME, PUBSUB_SCHEMA
-from hems_desktop.reading import RECORD_FIELDS, Reading
+from hems_desktop.reading import ALL_FIELDS, RECORD_FIELDS, Reading
 from hems_desktop.sinks.cloud import PubSubSink
 
 JST = dt.timezone(dt.timedelta(hours=9))
@@ -34,6 +34,8 @@ METER = "FE80:0000:0000:0000:021C:6400:6014:21A3"
 METADATA_COLUMNS = {"subscription_name": "STRING", "message_id": "STRING", "publish_time": "TIMESTAMP",
                     "attributes": "JSON"}
 BIGQUERY_TYPE = {"TYPE_STRING": "STRING", "TYPE_DOUBLE": "FLOAT", "TYPE_INT64": "INTEGER"}
+EXTENDED = ("timestamp", "cumulative_power", "cumulative_export", "instant_power", "current_r", "current_t",
+            "one_minute_energy", "one_minute_time", "meter_id", "reading_id")  # every field, in a --fields order
 
 
 @pytest.fixture(scope="module")
@@ -132,10 +134,48 @@ def test_avro_would_refuse_our_unchanged_message(delivered: list[Any]) -> None:
 def test_the_bigquery_table_matches_the_schema_and_keeps_the_metadata(schema_class: Any) -> None:
     columns = {c["name"]: c for c in json.loads(Path(BIGQUERY_TABLE_SCHEMA).read_text())}
     fields = schema_class.DESCRIPTOR.fields
-    assert [f.name for f in fields] == list(RECORD_FIELDS)  # the seed's field names, in order
+    assert [f.name for f in fields] == list(ALL_FIELDS)  # the seed's field names first, in order; then --fields'
+    assert [f.number for f in fields] == list(range(1, len(ALL_FIELDS) + 1))  # added fields never renumber old ones
     for field in fields:
         type_name = descriptor_pb2.FieldDescriptorProto.Type.Name(field.type)
         assert columns[field.name]["type"] == BIGQUERY_TYPE[type_name], field.name
         assert columns[field.name]["mode"] == "NULLABLE"  # a REQUIRED column would reject NULLs
     assert {name: columns[name]["type"] for name in METADATA_COLUMNS} == METADATA_COLUMNS
-    assert set(columns) == set(RECORD_FIELDS) | set(METADATA_COLUMNS)  # nothing else for the subscription to fill
+    assert set(columns) == set(ALL_FIELDS) | set(METADATA_COLUMNS)  # nothing else for the subscription to fill
+
+
+def test_a_fields_list_sends_schema_version_2_and_still_validates(schema_class: Any, monkeypatch: pytest.MonkeyPatch,
+                                                                  tmp_path: Path) -> None:
+    """--fields: the body carries the chosen fields in that order; the schema's optional fields 6-10 read it."""
+    server = FakePublisherServer().start()
+    monkeypatch.setenv("PUBSUB_EMULATOR_HOST", server.host)
+    sink = PubSubSink("fleet-project", "hems-data", spool_path=tmp_path / "spool.sqlite3", grace_seconds=10,
+                      fields=EXTENDED)
+    minute = dt.datetime(2024, 3, 1, 12, 0, tzinfo=JST)
+    readings = [
+        Reading(T0, 12346.0, -1200, -6.0, -5.0, meter_id=METER, reading_id="rid-a", cumulative_reverse_kwh=42.5,
+                one_minute_kwh=12345.9, one_minute_reverse_kwh=42.5, one_minute_time=minute),
+        Reading(T0 + dt.timedelta(minutes=5), 12346.1, 300, 3.0, None, meter_id=METER, reading_id="rid-b"),
+    ]
+    try:
+        for reading in readings:
+            sink.write(reading)
+        assert server.wait_for(len(readings), 10) and sink.wait_until_empty(10)
+        by_id = {m.attributes["reading_id"]: m for m in server.messages}
+    finally:
+        sink.close()
+        server.stop()
+    for reading in readings:
+        message = by_id[reading.reading_id]
+        assert message.attributes["schema_version"] == "2"
+        body = json.loads(message.data)
+        assert list(body) == list(EXTENDED)  # the chosen fields, in the chosen order
+        parsed = validate(schema_class, message.data)
+        for name in EXTENDED:
+            if body[name] is None:
+                assert not parsed.HasField(name), name
+            else:
+                assert parsed.HasField(name) and getattr(parsed, name) == body[name], name
+    first = json.loads(by_id["rid-a"].data)
+    assert first["cumulative_export"] == 42.5 and first["one_minute_time"] == "2024-03-01T12:00:00+09:00"
+    assert json.loads(by_id["rid-b"].data)["one_minute_energy"] is None  # a meter without D0: null, never 0

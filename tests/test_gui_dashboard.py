@@ -231,9 +231,11 @@ def test_negative_power_has_its_own_colour_and_the_meter_identity_shows(qtbot) -
     assert "-1,200 W" in dashboard.power_label.text() and "#00796b" in dashboard.power_label.styleSheet()
     assert dashboard.connection.labels["serial"].isHidden()  # no identity: no rows
     dashboard.on_connection(ConnectionInfo("/dev/ttyUSB0", None, None, time.time(),
-                                           MeterIdentity("000016", "A1234", "R", None, True)))
+                                           MeterIdentity("Toshiba", "A1234", "R", "0123456789ABCDEF" * 2, True)))
     assert not dashboard.connection.labels["serial"].isHidden()
     assert dashboard.connection.labels["serial"].text() == "A1234"
+    assert dashboard.connection.labels["route_b_number"].text().endswith("CDEF")
+    assert "0123456789" not in dashboard.connection.labels["route_b_number"].text()  # masked
     assert "fault" in dashboard.connection.labels["fault"].text()
 
 

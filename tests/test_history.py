@@ -271,5 +271,6 @@ def test_export_cli_writes_seed_csv_and_half_hours(tmp_path: Path) -> None:
         [sys.executable, "-m", "hems_desktop.cli", "export", "--history", str(path), "--half-hourly",
          "--from", (dt.date.today() - dt.timedelta(days=1)).isoformat()],
         capture_output=True, text=True, check=True).stdout.splitlines()
-    assert half[0] == "slot_start,cumulative_kwh,usage_kwh,source"
-    assert half[1].split(",")[1:] == ["10.0", "0.5", "E2"]
+    # The existing columns first, then the sold energy's (empty: this history has none).
+    assert half[0] == "slot_start,cumulative_kwh,usage_kwh,source,cumulative_export_kwh,export_kwh,source_export"
+    assert half[1].split(",")[1:] == ["10.0", "0.5", "E2", "", "", ""]

@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from transcripts import device_fragments, j11_frames, python_dict, to_wire
 
-from hems_desktop.protocol import meter
+from hems_desktop.protocol import meter, meter_release_r
 from hems_desktop.protocol.echonet import EchonetError, decode_frame, encode_frame
 from hems_desktop.protocol.errors import ProtocolError
 from hems_desktop.protocol.skstack import (
@@ -138,6 +138,10 @@ DECODERS: list[tuple[Callable[[bytes], object], int | None]] = [
     (meter.decode_current_date, 4),
     (meter.decode_property_map, None),
     (meter.decode_instance_list, None),
+    (meter_release_r.decode_route_b_number, 16),
+    (meter_release_r.decode_one_minute, 15),
+    (meter_release_r.decode_history3, None),
+    (meter_release_r.decode_history3_setting, 7),
 ]
 
 

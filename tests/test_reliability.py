@@ -124,8 +124,11 @@ def test_a_stop_during_a_scan_on_a_flooded_line_ends_at_once() -> None:
 # ---------------------------------------------------------------- errors never end in exit 0
 
 
-def test_a_port_lost_while_configuring_a_reconnect_is_a_lost_session(make_emulator: Any, e2e_config: Any) -> None:
-    emu = make_emulator("bp35a1", E2E_SPEED)
+def test_a_port_lost_while_configuring_a_reconnect_is_a_lost_session(
+    make_emulator: Any, e2e_config: Any, tmp_path: Path
+) -> None:
+    # A stable link, as a USB dongle keeps its /dev/serial/by-id name: a new pty may get another number.
+    emu = make_emulator("bp35a1", E2E_SPEED, link=str(tmp_path / "wisun"))
     events = Events()
     configuring = []
 
@@ -144,7 +147,8 @@ def test_a_port_lost_while_configuring_a_reconnect_is_a_lost_session(make_emulat
         emu.unplug(0.2)  # the dongle goes away and comes back: the reconnect configures it again
 
     threading.Thread(target=lose_after_first, daemon=True).start()
-    assert collector.run() == 0
+    status = collector.run()
+    assert status == 0, [e for e in events.of(ErrorReported) if e.fatal]
     assert len(events.of(ReadingTaken)) == 4
     lost = [e for e in events.of(ErrorReported) if e.kind in (ErrorKind.LOST, ErrorKind.PORT)]
     assert lost and not any(e.fatal for e in events.of(ErrorReported))

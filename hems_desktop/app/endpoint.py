@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import os
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -30,10 +32,25 @@ class RunSetupError(HemsError):
     kind = ErrorKind.SETTINGS
 
 
-def start_demo_emulator(speed: float = DEMO_SPEED) -> Emulator:
-    from hems_desktop.emulator import Emulator, EmulatorConfig  # the emulator only in demo mode
+DEMO_SOLAR_ENV = "HEMS_DEMO_SOLAR"  # watts of solar peak for the demo meter (exports around noon)
+DEMO_RELEASE_ENV = "HEMS_DEMO_RELEASE"  # the demo meter's ECHONET release letter; R: a next-generation meter
 
-    return Emulator(EmulatorConfig(dialect="bp35a1", speed=speed, periodic_reauth=True)).start()
+
+def start_demo_emulator(speed: float = DEMO_SPEED, environ: Mapping[str, str] | None = None) -> Emulator:
+    """The demo's virtual dongle and meter; HEMS_DEMO_SOLAR / HEMS_DEMO_RELEASE (read only here) give it
+    solar panels or make it a Release R meter, for trying those outputs without hardware."""
+    from hems_desktop.emulator import Emulator, EmulatorConfig, MeterConfig  # the emulator only in demo mode
+
+    environ = os.environ if environ is None else environ
+    solar, release = environ.get(DEMO_SOLAR_ENV, "").strip(), environ.get(DEMO_RELEASE_ENV, "").strip().upper()
+    try:
+        solar_w = int(solar) if solar else 0
+    except ValueError:
+        raise RunSetupError(f"{DEMO_SOLAR_ENV} must be whole watts, e.g. 4000 (got {solar!r})") from None
+    if release and not (len(release) == 1 and "A" <= release <= "Z"):
+        raise RunSetupError(f"{DEMO_RELEASE_ENV} must be a release letter such as F or R (got {release!r})")
+    meter = MeterConfig(solar_peak_w=max(0, solar_w), release=release or MeterConfig.release)
+    return Emulator(EmulatorConfig(dialect="bp35a1", speed=speed, meter=meter, periodic_reauth=True)).start()
 
 
 @dataclass

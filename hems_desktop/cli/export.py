@@ -1,10 +1,11 @@
 """`hems-collector export`: any range of the local history as CSV.
 
 Readings use the seed's CSV header. Half-hourly values use
-`slot_start,cumulative_kwh,usage_kwh,source`: the meter's cumulative value at each :00/:30
-(JST boundaries, written with the local UTC offset), the energy used in the half hour that
-starts there (empty when the next value is missing), and where the value came from
-(EA notice, E2 or EC history).
+`slot_start,cumulative_kwh,usage_kwh,source,cumulative_export_kwh,export_kwh,source_export`: the
+meter's cumulative value at each :00/:30 (JST boundaries, written with the local UTC offset), the
+energy used in the half hour that starts there (empty when the next value is missing), where the
+value came from (EA notice, E2 or EC history), and the same for energy sold (EB, E4) on solar
+homes (see history/half_hour_table.py).
 """
 
 from __future__ import annotations
@@ -17,12 +18,9 @@ from pathlib import Path
 from typing import TextIO
 
 from hems_desktop.describe import describe_os_error, describe_sqlite_error
-from hems_desktop.insights.usage import slot_usage
+from hems_desktop.history.half_hour_table import HALF_HOUR_TABLE_HEADER, half_hour_rows
 from hems_desktop.reading import CSV_HEADER
 from hems_desktop.settings import default_history_path
-from hems_desktop.timebase import SLOT_S
-
-HALF_HOUR_HEADER = ("slot_start", "cumulative_kwh", "usage_kwh", "source")
 
 
 def _date(text: str) -> dt.datetime:
@@ -96,17 +94,9 @@ def main(argv: list[str]) -> int:
     try:
         writer = csv.writer(out, lineterminator="\n")
         if args.half_hourly:
-            writer.writerow(HALF_HOUR_HEADER)
-            values = store.half_hours(meter, start, end + dt.timedelta(minutes=30))
-            cumulative = {slot: kwh for slot, (kwh, _) in values.items()}
-            zone = end.tzinfo
-            for slot in sorted(values):
-                if slot >= end.timestamp():
-                    break
-                kwh, source = values[slot]
-                [used] = slot_usage(cumulative, slot, slot + SLOT_S)
-                usage = "" if used is None else f"{used:.4f}".rstrip("0").rstrip(".")
-                writer.writerow([dt.datetime.fromtimestamp(slot, zone).isoformat(), kwh, usage, source])
+            writer.writerow(HALF_HOUR_TABLE_HEADER)
+            for row in half_hour_rows(store, meter, start, end):
+                writer.writerow(row)
                 rows += 1
         else:
             writer.writerow(CSV_HEADER)

@@ -1,8 +1,9 @@
-"""Fill missing half-hour slots from the meter's own memory (E5 day select + E2 day history).
+"""Fill missing half-hour slots from the meter's own memory (E5 day select + E2 day history, and
+E4 for the reverse direction where the meter has it).
 
 The meter keeps 48 cumulative values per day for many days back, so even when the computer
-was off the picture can be completed exactly. Each step fetches one day (two round trips);
-the collector runs steps only while the next reading is far enough away.
+was off the picture can be completed exactly. Each step fetches one day (two round trips, three
+with E4); the collector runs steps only while the next reading is far enough away.
 """
 
 from __future__ import annotations
@@ -39,11 +40,24 @@ class Backfill:
         self.clock = clock
         self._fetched: dict[dt.date, int] = {}  # day -> last boundary (unix) known when fetched
         self._oldest_refused: int | None = None  # days_ago the meter refused for E5
+        self._reverse_refused = False  # the meter advertises E4 but refuses it
         self.slots_filled = 0
         self.days_fetched = 0
 
     def _meter_id(self) -> str:
-        return self.session.network.meter_id if self.session.network else ""
+        return self.session.meter_id
+
+    @property
+    def _reverse(self) -> bool:
+        """Whether the reverse direction (E4) is asked too."""
+        return self.session.meter.has(m.EPC_HISTORY1_REVERSE) and not self._reverse_refused
+
+    def _missing(self, meter_id: str, start: dt.datetime, end: dt.datetime) -> list[int]:
+        """Boundaries missing in either direction the meter keeps, sorted."""
+        missing = set(self.store.missing_slots(meter_id, start, end))
+        if self._reverse:
+            missing.update(self.store.missing_reverse_slots(meter_id, start, end))
+        return sorted(missing)
 
     def pending_days(self) -> list[dt.date]:
         """Meter days (JST) with missing slots that are worth asking for, newest first."""
@@ -54,7 +68,7 @@ class Backfill:
         today = now.astimezone(JST).date()
         latest_boundary = slot_floor(now.timestamp())
         start = dt.datetime.combine(today - dt.timedelta(days=self.days - 1), dt.time(), JST)
-        missing = self.store.missing_slots(meter_id, start, now + dt.timedelta(seconds=1))
+        missing = self._missing(meter_id, start, now + dt.timedelta(seconds=1))
         days: list[dt.date] = []
         for slot in missing:
             day = dt.datetime.fromtimestamp(slot, JST).date()
@@ -102,18 +116,40 @@ class Backfill:
             log.info("the meter keeps no 30-minute history for %s (%d days ago)", day, days_ago)
             self._oldest_refused = days_ago if self._oldest_refused is None else min(self._oldest_refused, days_ago)
             return 0
-        values = session.get_properties([m.EPC_HISTORY1_NORMAL])
-        if m.EPC_HISTORY1_NORMAL not in values:
-            self._oldest_refused = 0  # the meter refuses E2 altogether
-            return 0
+        meter_id, start = self._meter_id(), dt.datetime.fromtimestamp(jst_midnight(day), dt.timezone.utc)
+        end = start + dt.timedelta(days=1)
+        added = 0
+        if self.store.missing_slots(meter_id, start, end):
+            rows = self._day_rows(m.EPC_HISTORY1_NORMAL, day, days_ago, now)
+            if rows is None and m.EPC_HISTORY1_NORMAL in session.refused_epcs:
+                self._oldest_refused = 0  # the meter refuses E2 altogether
+                return 0
+            added += self.store.add_half_hours(meter_id, rows or [], "E2")
+        if self._reverse and self.store.missing_reverse_slots(meter_id, start, end):
+            rows = self._day_rows(m.EPC_HISTORY1_REVERSE, day, days_ago, now)
+            if rows is None and m.EPC_HISTORY1_REVERSE in session.refused_epcs:
+                self._reverse_refused = True
+            added += self.store.add_half_hours_reverse(meter_id, rows or [], "E4")
+        self.slots_filled += added
+        self.days_fetched += 1
+        log.info("history: %s filled %d half-hour value(s) from the meter", day, added)
+        return added
+
+    def _day_rows(self, epc: int, day: dt.date, days_ago: int, now: dt.datetime) -> list[tuple[int, float]] | None:
+        """The day's (boundary, kWh) from E2 or E4 (the day E5 chose); None when the meter gave none."""
+        constants = self.session.constants
+        assert constants is not None
+        values = self.session.get_properties([epc])
+        if epc not in values:
+            return None
         try:
-            history = m.decode_day_history(values[m.EPC_HISTORY1_NORMAL])
+            history = m.decode_day_history(values[epc], epc)
         except EchonetError as exc:
-            log.info("ignoring a malformed E2 answer: %s", exc)
-            return 0
+            log.info("ignoring a malformed %02X answer: %s", epc, exc)
+            return None
         if history.days_ago != days_ago:
-            log.info("E2 answered for %d days ago, asked for %d; ignoring", history.days_ago, days_ago)
-            return 0
+            log.info("%02X answered for %d days ago, asked for %d; ignoring", epc, history.days_ago, days_ago)
+            return None
         midnight = jst_midnight(day)
         now_s = now.timestamp()
         rows = []
@@ -123,8 +159,4 @@ class Backfill:
             if kwh is None or slot > now_s:
                 continue  # "no data" stays empty: never a guessed number
             rows.append((slot, float(kwh)))
-        added = self.store.add_half_hours(self._meter_id(), rows, "E2")
-        self.slots_filled += added
-        self.days_fetched += 1
-        log.info("history: %s filled %d half-hour slot(s) from the meter", day, added)
-        return added
+        return rows

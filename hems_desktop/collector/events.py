@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from hems_desktop.device.base import DongleInfo
 from hems_desktop.errors import ErrorKind
 from hems_desktop.reading import Reading
+from hems_desktop.session.meter_info import MeterIdentity
 from hems_desktop.session.network import Network
 from hems_desktop.session.state import SessionState
 
@@ -20,25 +21,20 @@ class StateChanged:
 
 
 @dataclass(frozen=True)
-class MeterIdentity:
-    """What the meter says of itself (read once per session where its property map lists it)."""
-
-    manufacturer: str | None = None  # EPC 8A (a maker code, shown as the code when unknown)
-    serial: str | None = None  # EPC 8D
-    release: str | None = None  # EPC 82 (ECHONET Appendix release, e.g. "F", "R")
-    route_b_number: str | None = None  # EPC C0 (next-generation meters)
-    fault: bool | None = None  # EPC 88 (True: the meter reports a fault)
-
-
-@dataclass(frozen=True)
 class ConnectionInfo:
-    """Where the session is: for the connection panel (and `--debug`)."""
+    """Where the session is: for the connection panel (and `--debug`).
+
+    `Connected` comes when the session is joined (`meter` None, or what an earlier session of
+    this run read) and again once the meter's identity is read in the session's spare time
+    (`meter` filled in; `meter_id` as readings carry it).
+    """
 
     port: str
     dongle: DongleInfo | None
     network: Network | None
     joined_at: float  # unix seconds
     meter: MeterIdentity | None = None
+    meter_id: str = ""
     reauth_period_s: float | None = None  # the module re-authenticates by itself this often (None: unknown)
 
 
@@ -54,11 +50,12 @@ class ReadingTaken:
 
 @dataclass(frozen=True)
 class FixedTimeReading:
-    """The meter's own :00/:30 cumulative value (EA), sent unsolicited."""
+    """The meter's own :00/:30 cumulative values (EA, and EB for the reverse direction), sent unsolicited."""
 
     at: dt.datetime
     cumulative_kwh: float | None
     meter_id: str
+    cumulative_reverse_kwh: float | None = None
 
 
 @dataclass(frozen=True)

@@ -20,14 +20,14 @@ from hems_desktop.collector.events import (
     ConnectionInfo,
     ErrorReported,
     EventCallback,
-    FixedTimeReading,
     ReadingTaken,
     Recovered,
     SlotMissed,
     StateChanged,
 )
+from hems_desktop.collector.identity import identify
 from hems_desktop.collector.maintenance import HistoryMaintenance
-from hems_desktop.collector.reading import fixed_time_value, take_reading
+from hems_desktop.collector.reading import fixed_time_event, take_reading
 from hems_desktop.collector.recovery import Pause, recovery_for
 from hems_desktop.device.base import Stopped
 from hems_desktop.errors import ErrorKind, HemsError, message_of
@@ -43,7 +43,6 @@ log = logging.getLogger("hems_desktop.collector")
 
 SLOT_GRACE = dt.timedelta(seconds=60)  # a slot this late is reported as missed instead of read late
 MISSED_LISTED = 3  # missed slots reported one by one; the rest in one summary
-EXIT_FATAL = 1
 EXIT_BUG = 3
 
 
@@ -85,6 +84,7 @@ class Collector:
         self._strikes: dict[type[BaseException], int] = {}
         self._failures = 0
         self._last_error: tuple[ErrorKind, str] | None = None
+        self._connection: ConnectionInfo | None = None  # the last Connected, filled in again by identify()
         self.history = history
         self.maintenance = (HistoryMaintenance(session, history, self._report, backfill_days=backfill_days,
                                                keep_days=keep_days) if history is not None else None)
@@ -163,6 +163,7 @@ class Collector:
         try:
             reading = take_reading(self.session)
         except Stopped:
+            self._emit(SlotMissed(slot, "the collector was stopped"))  # every slot is read or said missed
             return True
         except (HemsError, EchonetError) as exc:  # timeouts, lost session, silent dongle...
             self._emit(SlotMissed(slot, message_of(exc)))
@@ -200,8 +201,12 @@ class Collector:
             wait = (slot - local_now()).total_seconds()
             if wait <= 0:
                 return not self._stop.is_set()
-            # A backfill step is two round trips; leave room for four at the pace the meter answers now.
+            # A backfill step is two or three round trips; leave room for four at the pace the meter answers now.
             budget = 4 * self.session.round_trip_s + 0.5
+            if self.session.needs_identity and wait > budget:
+                for event in identify(self.session, self._connection):  # once per session: who, and any fault
+                    self._emit(event)
+                continue
             if maintenance is not None and self.session.joined and wait > budget and maintenance.backfill_step():
                 continue
             if self._stop.wait(min(wait, 60.0)):
@@ -226,7 +231,7 @@ class Collector:
                                        and not self._ever_joined and strikes >= recovery.strikes)
             kind = exc.kind if isinstance(exc, HemsError) else ErrorKind.INTERNAL
             if fatal:
-                self.exit_status = EXIT_FATAL
+                self.exit_status = recovery.exit_status
                 self._emit(ErrorReported(message_of(exc), fatal=True, kind=kind))
                 self._stop.set()
                 return False
@@ -238,8 +243,10 @@ class Collector:
         self._failures = 0
         if self.maintenance is not None:
             self.maintenance.connected()
-        self._emit(Connected(ConnectionInfo(self.session.config.port, self.session.info, self.session.network,
-                                            time.time(), reauth_period_s=self.session.gate.reauth_period)))
+        self._connection = ConnectionInfo(self.session.config.port, self.session.info, self.session.network,
+                                          time.time(), self.session.meter.identity, self.session.meter_id,
+                                          reauth_period_s=self.session.gate.reauth_period)
+        self._emit(Connected(self._connection))
         return True
 
     def _pause(self, pause: Pause) -> None:
@@ -274,15 +281,13 @@ class Collector:
         self._emit(ErrorReported(message, kind=ErrorKind.OUTPUT))
 
     def _unsolicited(self, frame: Frame) -> None:
-        """EA (fixed-time cumulative) INF/INFC at :00 and :30: kept as data."""
+        """EA/EB (fixed-time cumulative, both directions) INF/INFC at :00 and :30: kept as data."""
         constants = self.session.constants
         if constants is None:
             return
-        value = fixed_time_value(frame, constants)
-        if value is None:
+        event = fixed_time_event(frame, constants, self.session.meter_id)
+        if event is None:
             return
-        meter_id = self.session.network.meter_id if self.session.network else ""
-        event = FixedTimeReading(value[0], value[1], meter_id)
         if self.maintenance is not None:
             self.maintenance.notice(event)  # stored by the collector thread (the store is not shared)
         self._emit(event)

@@ -1,5 +1,6 @@
 """History work the collector does while it waits for the next slot: backfill from the meter's
-memory, the meter's EA notices, the meter constants, and retention (once a day).
+memory (half hours from E2/E4, the 1-minute gap after an outage from EE/EF), the meter's EA/EB
+notices, the meter constants, and retention (once a day).
 
 A failing database (full disk, damaged file, missing tables) is reported once and the work
 paused; readings go on (the history output reports its own failures).
@@ -16,6 +17,7 @@ from collections.abc import Callable
 
 from hems_desktop.collector.backfill import Backfill
 from hems_desktop.collector.events import FixedTimeReading
+from hems_desktop.collector.minutes import MinuteFill
 from hems_desktop.describe import describe_sqlite_error
 from hems_desktop.device.base import DongleError
 from hems_desktop.errors import ErrorKind
@@ -35,6 +37,7 @@ class HistoryMaintenance:
         self.session = session
         self.store = store
         self.backfill = Backfill(session, store, days=backfill_days)
+        self.minutes = MinuteFill(session, store)
         self.keep_days = keep_days
         self._report = report
         self._thinned_on: dt.date | None = None
@@ -57,24 +60,27 @@ class HistoryMaintenance:
         return True
 
     def connected(self) -> None:
-        constants, network = self.session.constants, self.session.network
-        if constants is not None and network is not None:
+        constants, meter_id = self.session.constants, self.session.meter_id
+        self._guard("1-minute values", self.minutes.session_started)
+        if constants is not None and meter_id:
             self._guard("meter constants", lambda: self.store.set_meter_constants(
-                network.meter_id, constants.coefficient, str(constants.unit_kwh)))
+                meter_id, constants.coefficient, str(constants.unit_kwh)))
 
     def notice(self, event: FixedTimeReading) -> None:
-        """An EA notice (reader thread): kept for the collector thread (the store is not shared)."""
+        """An EA/EB notice (reader thread): kept for the collector thread (the store is not shared)."""
         self._fixed_time.append(event)
 
     def store_notices(self) -> None:
         while self._fixed_time:
             event = self._fixed_time.popleft()
-            if event.cumulative_kwh is None or event.at.minute not in (0, 30) or event.at.second:
+            slot = int(event.at.timestamp())
+            if event.at.minute not in (0, 30) or event.at.second or slot % SLOT_S:
                 continue
-            row = (int(event.at.timestamp()), event.cumulative_kwh)
-            if row[0] % SLOT_S == 0:
-                self._guard("storing the meter's :00/:30 values",
-                            functools.partial(self.store.add_half_hours, event.meter_id, [row], "EA"))
+            for kwh, store, source in ((event.cumulative_kwh, self.store.add_half_hours, "EA"),
+                                       (event.cumulative_reverse_kwh, self.store.add_half_hours_reverse, "EB")):
+                if kwh is not None:
+                    self._guard("storing the meter's :00/:30 values",
+                                functools.partial(store, event.meter_id, [(slot, kwh)], source))
 
     def thin(self) -> None:
         """Retention: once a day, drop raw readings older than keep_days (half-hourly values stay)."""
@@ -100,6 +106,10 @@ class HistoryMaintenance:
 
             def step() -> None:
                 nonlocal has_work
+                if self.minutes.has_work:  # the newest gap first: the meter keeps it for 10 minutes only
+                    has_work = True
+                    self.minutes.step()
+                    return
                 has_work = self.backfill.has_work
                 if has_work:
                     self.backfill.step()

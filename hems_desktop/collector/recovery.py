@@ -22,9 +22,14 @@ class Pause(str, Enum):
     BACKOFF = "backoff"  # capped exponential backoff with jitter
 
 
+EXIT_FATAL = 1  # the run ended on an error a restart may fix (the dongle or meter never answered)
+EXIT_CONFIG = 78  # sysexits EX_CONFIG: restarting cannot fix it (rejected credentials, wrong dongle type)
+
+
 @dataclass(frozen=True)
 class Recovery:
     fatal: bool = False  # ends the run whatever happened before
+    exit_status: int = EXIT_FATAL  # the process's status when it ends the run
     fatal_before_first_join: bool = False  # ends the run while no session ever worked...
     strikes: int = 1  # ...after this many in a row
     close_port: bool = False
@@ -33,8 +38,8 @@ class Recovery:
 
 RECOVERY: tuple[tuple[type[BaseException], Recovery], ...] = (
     (Stopped, Recovery(pause=Pause.NONE)),
-    (CredentialsRejected, Recovery(fatal=True, close_port=True)),
-    (WrongDongleFamily, Recovery(fatal=True, close_port=True)),
+    (CredentialsRejected, Recovery(fatal=True, close_port=True, exit_status=EXIT_CONFIG)),
+    (WrongDongleFamily, Recovery(fatal=True, close_port=True, exit_status=EXIT_CONFIG)),
     (PortUnavailable, Recovery(fatal_before_first_join=True, pause=Pause.REOPEN)),
     (DongleGone, Recovery(close_port=True, pause=Pause.REOPEN)),
     (DongleNotResponding, Recovery(fatal_before_first_join=True, close_port=True, pause=Pause.REOPEN)),

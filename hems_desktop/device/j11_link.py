@@ -23,6 +23,7 @@ from collections.abc import Callable
 import serial
 
 from hems_desktop.device.base import DongleNotResponding, PortLost, PortUnavailable, Stopped
+from hems_desktop.device.port_errors import PORT_ERRORS, READER_ERRORS
 from hems_desktop.protocol.j11 import J11Parser
 from hems_desktop.protocol.j11_codec import Garbage
 from hems_desktop.protocol.j11_messages import (
@@ -118,7 +119,7 @@ class J11Link:
     def open(self) -> None:
         try:
             self._serial = serial.serial_for_url(self.port_name, self.baudrate, timeout=None, write_timeout=5)
-        except (OSError, ValueError, serial.SerialException) as exc:
+        except PORT_ERRORS as exc:
             raise PortUnavailable(f"cannot open {self.port_name}: {exc}") from None
         self._stop.clear()
         self.lost_reason = None
@@ -165,7 +166,7 @@ class J11Link:
             with self._write_lock:
                 port.write(frame)
                 port.flush()
-        except (OSError, serial.SerialException) as exc:
+        except PORT_ERRORS as exc:
             raise PortLost(f"{self.port_name}: write failed: {exc}") from None
 
     def request(
@@ -203,7 +204,7 @@ class J11Link:
                 if port.timeout != wanted:
                     port.timeout = wanted
                 data = port.read(max(1, port.in_waiting))
-            except (OSError, ValueError, TypeError, AttributeError, serial.SerialException) as exc:
+            except READER_ERRORS as exc:
                 if not self._stop.is_set():
                     self._port_failed(f"{self.port_name}: {exc}")
                 return

@@ -21,6 +21,7 @@ import serial
 
 from hems_desktop import redaction
 from hems_desktop.device.base import CommandRefused, DongleNotResponding, PortLost, Stopped
+from hems_desktop.device.port_errors import PORT_ERRORS, READER_ERRORS
 from hems_desktop.protocol import dialects
 from hems_desktop.protocol.skstack import (
     Address,
@@ -187,7 +188,7 @@ class SkStackPort:
             with self._write_lock:
                 self._serial.write(data)
                 self._serial.flush()
-        except (OSError, serial.SerialException) as exc:
+        except PORT_ERRORS as exc:
             raise PortLost(f"write failed: {exc}") from None
         self.bytes_written += len(data)
 
@@ -265,7 +266,7 @@ class SkStackPort:
                 if ser.timeout != wanted:
                     ser.timeout = wanted
                 data = ser.read(max(1, ser.in_waiting))
-            except (OSError, ValueError, serial.SerialException, TypeError, AttributeError) as exc:
+            except READER_ERRORS as exc:
                 if self._stop.is_set():
                     return
                 self._port_failed(f"{self.port_name}: {exc}")

@@ -31,6 +31,13 @@ def _hex_int(value: str) -> int:
         raise argparse.ArgumentTypeError(f"{value!r} is not hexadecimal") from None
 
 
+def _release(value: str) -> str:
+    letter = value.strip().upper()
+    if len(letter) != 1 or not "A" <= letter <= "Z":
+        raise argparse.ArgumentTypeError(f"{value!r} is not a release letter (e.g. F or R)")
+    return letter
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="hems-meter-emulator",
@@ -50,7 +57,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--coefficient", type=int, default=1, help="D3 coefficient; 0 = meter refuses D3")
     parser.add_argument("--unit", type=_hex_int, default=0x01, help="E1 unit code, hex (01 = 0.1 kWh)")
     parser.add_argument("--two-wire", action="store_true", help="single-phase two-wire: no T current")
-    parser.add_argument("--solar", type=int, default=0, metavar="W", help="solar peak watts (exports at noon)")
+    parser.add_argument("--solar", type=int, default=0, metavar="W",
+                        help="solar peak watts: E7 negative and E3/EB/E4 counting while it exports (around noon)")
+    parser.add_argument("--release", type=_release, default="F", metavar="LETTER",
+                        help="ECHONET Appendix release the meter follows (F); R adds C0, D0, EE and EF "
+                        "(next-generation meters)")
+    parser.add_argument("--meter-fault", action="store_true", help="the meter reports a fault (88 = 0x41)")
     parser.add_argument("--refuse", type=_hex_int, action="append", default=[], metavar="EPC",
                         help="a property the meter answers with Get_SNA (repeatable)")
     parser.add_argument("--infc", action="store_true", help="send the :00/:30 EA notice as INFC")
@@ -83,6 +95,8 @@ def main(argv: list[str] | None = None) -> int:
         solar_peak_w=args.solar,
         seed=args.seed,
         unsupported_epcs=frozenset(args.refuse),
+        release=args.release,
+        fault=args.meter_fault,
     )
     config = EmulatorConfig(
         dialect=args.dialect, hex_payload=True if args.hex else None, speed=args.speed,

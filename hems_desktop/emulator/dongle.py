@@ -97,9 +97,7 @@ class VirtualDongle:
     def reset(self) -> None:
         self._epoch += 1
         self.registers: dict[str, str] = {"S02": "21", "S03": "FFFF", "SFE": "1",
-                                          "S16": f"{self.session_lifetime_s:08X}"}
-        if self.profile.dual_stack:
-            self.registers["SA2"] = "0"
+                                          "S16": f"{self.session_lifetime_s:08X}", "SA2": "0"}
         self.password: str | None = None
         self.route_b_id: str | None = None
         self.joined = False
@@ -294,9 +292,11 @@ class VirtualDongle:
             return "FAIL ER05"
         reg = args[0].upper()
         reg = "S" + reg[1:].rjust(2, "0") if len(reg) < 3 else reg
-        allowed = {"S02", "S03", "S07", "S0A", "S15", "S16", "S17", "SA0", "SA1", "SFB", "SFD", "SFE", "SFF"}
+        # SA2 (RSSI in ERXUDP) is accepted by the single-hop firmware too (momonga sets it on every
+        # dongle); only the dual-stack firmware then adds the RSSI token (see _erxudp).
+        allowed = {"S02", "S03", "S07", "S0A", "S15", "S16", "S17", "SA0", "SA1", "SA2", "SFB", "SFD", "SFE", "SFF"}
         if self.profile.dual_stack:
-            allowed |= {"S0B", "S1C", "SA2", "SA9", "SF0"}
+            allowed |= {"S0B", "S1C", "SA9", "SF0"}
         if reg not in allowed:
             return "FAIL ER06"
         if len(args) == 1:

@@ -53,7 +53,15 @@ class MeterConfig:
     no_data_slots: frozenset[int] = field(default_factory=frozenset)  # JST slot indices with 0xFFFFFFFE
     beacon_min_duration: int = 3  # SKSCAN durations below this miss the beacon (distance)
     serial_number: str = "EMU000000001"
-    release: str = "F"
+    release: str = "F"  # ECHONET Appendix release (82); "R" adds C0, D0, EE and EF (next-generation meters)
+    fault: bool = False  # 88: the meter reports a fault
+    refuse_whole_get: bool = False  # one unsupported EPC in a Get: Get_SNA without any value (some meters)
+    max_get_epcs: int | None = None  # answer only the first N EPCs of a Get (a meter with a small OPC limit)
+    ignore_gets_over: int | None = None  # no answer at all to a Get of more than N EPCs
+
+    @property
+    def next_generation(self) -> bool:
+        return self.release >= "R"
 
 
 class MeterModel:
@@ -185,6 +193,16 @@ class MeterModel:
             return None
         normal, reverse = self._energy_at_slot(slot)
         return self.to_count(normal), self.to_count(reverse)
+
+
+def minute_floor(unix: float) -> int:
+    """The whole minute at or before a time (unix seconds)."""
+    return int(unix // MINUTE_S * MINUTE_S)
+
+
+def jst_naive(unix: float) -> dt.datetime:
+    """A time as the meter writes it: Japan wall clock, no zone."""
+    return dt.datetime.fromtimestamp(unix, JST).replace(tzinfo=None)
 
 
 def slot_of(unix: float) -> int:

@@ -1,7 +1,7 @@
 """The meter's ECHONET Lite node: what any virtual dongle carries over the radio.
 
-It answers Get/SetC/SetI for the smart-meter object (values from `MeterModel`) and the node
-profile, keeps the E5 day and the EC/ED history-2 setting, sends the D5 instance list after a
+It answers Get/SetC/SetI for the smart-meter object (values and the E5/ED/EF settings in
+`MeterProperties`, from `MeterModel`) and the node profile, sends the D5 instance list after a
 join and the EA (+EB) notice at every :00 and :30, and applies the meter-level faults: lost,
 late and stale answers. How frames travel (ERXUDP lines, J11 0x6018 notifications) and the
 faults of the wire itself are the dongle's business, behind `MeterLink`.
@@ -9,17 +9,16 @@ faults of the wire itself are the dongle's business, behind `MeterLink`.
 
 from __future__ import annotations
 
-import datetime as dt
 import random
 from collections.abc import Callable
 from typing import Protocol
 
 from hems_desktop.emulator.faults import Faults
-from hems_desktop.emulator.meter_model import MeterModel, slot_of, slot_of_jst, slot_start_jst
+from hems_desktop.emulator.meter_model import MeterModel, slot_of
+from hems_desktop.emulator.meter_properties import MeterProperties
 from hems_desktop.protocol import echonet
 from hems_desktop.protocol import meter as m
 from hems_desktop.protocol.echonet import ESV, Frame, Property
-from hems_desktop.timebase import JST
 
 
 class MeterLink(Protocol):
@@ -61,15 +60,18 @@ class MeterNode:
         self.rng = rng
         self._count = count
         self.received_frames: list[Frame] = []  # what the meter got (tests read it)
+        # (meter clock, request, answer) for every Get the meter answered: tests recompute the values
+        # from the model at exactly that instant.
+        self.answered_gets: list[tuple[float, Frame, Frame]] = []
+        self.properties = MeterProperties(meter, clock())
         self.infc = False  # send EA as INFC (expects INFC_Res) instead of INF
         self._meter_tid = 0
         self._last_fixed_slot = slot_of(clock())
         self.reset()
 
     def reset(self) -> None:
-        """The dongle was reset: the controller's E5/ED choices are forgotten with the session."""
-        self._day_for_history = 0
-        self._history2 = (slot_start_jst(slot_of(self.clock()) - 1), 12)
+        """The dongle was reset: the controller's E5/ED/EF choices are forgotten with the session."""
+        self.properties.reset(self.clock())
 
     def joined(self) -> None:
         """PANA completed: the :00/:30 notices count from now; the instance list goes out to all nodes."""
@@ -119,12 +121,17 @@ class MeterNode:
             return Frame(frame.tid, frame.deoj, frame.seoj, ESV.GET_RES if ok else ESV.GET_SNA, props)
         if frame.deoj != echonet.SMART_METER_EOJ:
             return None
+        now = self.clock()
         if frame.esv == ESV.GET:
-            props = tuple(Property(p.epc, self.property_value(p.epc) or b"") for p in frame.properties)
-            ok = all(p.edt for p in props)
-            return Frame(frame.tid, frame.deoj, frame.seoj, ESV.GET_RES if ok else ESV.GET_SNA, props)
+            limit = self.meter.config.ignore_gets_over
+            if limit is not None and len(frame.properties) > limit:
+                self._count("ignored_gets")
+                return None
+            answer = self._get(frame, now)
+            self.answered_gets.append((now, frame, answer))
+            return answer
         if frame.esv in (ESV.SETC, ESV.SETI):
-            accepted = tuple(self._set_property(p) for p in frame.properties)
+            accepted = tuple(self.properties.set(p, now) for p in frame.properties)
             if frame.esv == ESV.SETI and all(accepted):
                 return None
             props = tuple(Property(p.epc) if ok else p for p, ok in zip(frame.properties, accepted, strict=True))
@@ -132,93 +139,26 @@ class MeterNode:
             return Frame(frame.tid, frame.deoj, frame.seoj, good, props)
         return None
 
-    def _set_property(self, prop: Property) -> bool:
-        if prop.epc in self.meter.config.unsupported_epcs:
-            return False
-        if prop.epc == m.EPC_HISTORY1_DAY and len(prop.edt) == 1:
-            if prop.edt[0] > self.meter.config.history_days:
-                return False
-            self._day_for_history = prop.edt[0]
-            return True
-        if prop.epc == m.EPC_HISTORY2_SETTING and len(prop.edt) == 7:
-            try:
-                setting = m.decode_history2_setting(prop.edt)
-            except echonet.EchonetError:
-                return False
-            if setting.newest.minute not in (0, 30) or not 1 <= setting.count <= 12:
-                return False
-            self._history2 = (setting.newest, setting.count)
-            return True
-        return False
+    def _get(self, frame: Frame, now: float) -> Frame:
+        """Get_Res, or Get_SNA with PDC 0 for what the meter lacks; the meter's quirks from its config."""
+        cfg = self.meter.config
+        asked = frame.properties
+        if cfg.max_get_epcs is not None:
+            asked = asked[: cfg.max_get_epcs]  # a meter that silently answers only the first N
+        props = tuple(Property(p.epc, self.property_value(p.epc, now) or b"") for p in asked)
+        ok = all(p.edt for p in props)
+        if not ok and cfg.refuse_whole_get:
+            props = tuple(Property(p.epc) for p in asked)  # one unknown EPC and nothing is answered
+        return Frame(frame.tid, frame.deoj, frame.seoj, ESV.GET_RES if ok else ESV.GET_SNA, props)
 
     # ---- property values ----
 
     def supported_epcs(self) -> frozenset[int]:
-        epcs = {0x80, 0x81, 0x82, 0x88, 0x8A, 0x8D, 0x97, 0x98, 0x9D, 0x9E, 0x9F, 0xD3, 0xD7, 0xE0, 0xE1,
-                0xE2, 0xE3, 0xE4, 0xE5, 0xE7, 0xE8, 0xEA, 0xEB, 0xEC, 0xED}  # fmt: skip
-        return frozenset(epcs - set(self.meter.config.unsupported_epcs))
+        return self.properties.supported_epcs()
 
-    def property_value(self, epc: int) -> bytes | None:
+    def property_value(self, epc: int, now: float | None = None) -> bytes | None:
         """EDT of a meter property now, or None when the meter does not support it."""
-        cfg = self.meter.config
-        if epc not in self.supported_epcs() or (epc == m.EPC_COEFFICIENT and cfg.coefficient is None):
-            return None
-        now = self.clock()
-        local = dt.datetime.fromtimestamp(now, JST)
-        if epc == m.EPC_INSTANT_POWER:
-            return m.encode_instant_power(self.meter.instant_power_w(now))
-        if epc == m.EPC_INSTANT_CURRENT:
-            r, t = self.meter.currents_deciamps(now)
-            return m.encode_currents(r, m.NoValue(m.NoValueReason.NO_DATA) if t is None else t)
-        if epc in (m.EPC_CUMULATIVE_NORMAL, m.EPC_CUMULATIVE_REVERSE):
-            normal, reverse = self.meter.counts_at(now)
-            return m.encode_u32(normal if epc == m.EPC_CUMULATIVE_NORMAL else reverse)
-        if epc in (m.EPC_HISTORY1_NORMAL, m.EPC_HISTORY1_REVERSE):
-            return self._day_history(now, reverse=epc == m.EPC_HISTORY1_REVERSE)
-        if epc in (m.EPC_FIXED_TIME_NORMAL, m.EPC_FIXED_TIME_REVERSE):
-            slot = slot_of(now)
-            counts = self.meter.slot_counts(slot)
-            value: m.Measured = m.NoValue(m.NoValueReason.NO_DATA) if counts is None else counts[
-                epc == m.EPC_FIXED_TIME_REVERSE]
-            return m.encode_fixed_time(slot_start_jst(slot), value)
-        if epc == m.EPC_HISTORY2:
-            newest, count = self._history2
-            first = slot_of_jst(newest)
-            pairs = []
-            for slot in range(first, first - count, -1):
-                counts = self.meter.slot_counts(slot) if slot <= slot_of(now) else None
-                no = m.NoValue(m.NoValueReason.NO_DATA)
-                pairs.append((no, no) if counts is None else counts)
-            return m.encode_history2(newest, tuple(pairs))
-        fixed: dict[int, bytes] = {
-            0x80: b"\x30",
-            0x81: b"\x61",
-            0x82: b"\x00\x00" + cfg.release.encode() + b"\x00",
-            0x88: b"\x42",
-            0x8A: b"\x00\x00\x16",
-            0x8D: cfg.serial_number.encode().ljust(12, b"\x00")[:12],
-            0x97: bytes([local.hour, local.minute]),
-            0x98: local.year.to_bytes(2, "big") + bytes([local.month, local.day]),
-            0x9D: m.encode_property_map(frozenset({0x80, 0x81, 0x88}) & self.supported_epcs()),
-            0x9E: m.encode_property_map(frozenset({0x81, 0xE5, 0xED}) & self.supported_epcs()),
-            0x9F: m.encode_property_map(self.supported_epcs()),
-            0xD3: (cfg.coefficient or 1).to_bytes(4, "big"),
-            0xD7: bytes([cfg.effective_digits]),
-            0xE1: bytes([cfg.unit_code]),
-            0xE5: bytes([self._day_for_history]),
-            0xED: m.encode_history2_setting(*self._history2),
-        }
-        return fixed.get(epc)
-
-    def _day_history(self, now: float, reverse: bool) -> bytes:
-        today_first = slot_of(now) // 48 * 48
-        first = today_first - 48 * self._day_for_history
-        current = slot_of(now)
-        values: list[m.Measured] = []
-        for slot in range(first, first + 48):
-            counts = self.meter.slot_counts(slot) if slot <= current else None
-            values.append(m.NoValue(m.NoValueReason.NO_DATA) if counts is None else counts[int(reverse)])
-        return m.encode_day_history(self._day_for_history, tuple(values))
+        return self.properties.value(epc, self.clock() if now is None else now)
 
     # ---- clock-driven behaviour ----
 

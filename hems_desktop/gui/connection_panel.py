@@ -18,6 +18,7 @@ from hems_desktop.gui.retranslate import Texts, is_language_change
 from hems_desktop.gui.text import core_text, family_text
 from hems_desktop.gui.theme import error_colour
 from hems_desktop.protocol.skstack import lqi_to_dbm
+from hems_desktop.redaction import mask_id
 from hems_desktop.session.network import Network
 
 # Errors of the meter session: a reading taken afterwards shows they are over.
@@ -118,7 +119,8 @@ class ConnectionPanel(QWidget):
         if meter is None:
             return
         values = {"maker": meter.manufacturer, "serial": meter.serial, "release": meter.release,
-                  "route_b_number": meter.route_b_number}
+                  # C0 identifies the user's B-route contract: masked, like the B-route ID everywhere.
+                  "route_b_number": mask_id(meter.route_b_number) if meter.route_b_number else None}
         for key, value in values.items():
             self.labels[key].setText(value or "–")
         fault = self.labels["fault"]

@@ -130,7 +130,8 @@ class InsightsDrawing:
         labels["forecast"].setText(self.tr("¥%1 for %2 kWh").replace("%1", f"{f.bill.total_yen:,}")
                                    .replace("%2", f"{f.bill.kwh:,.0f}"))
         labels["sold"].setText("–" if bill.export_kwh is None else
-                               f"{bill.export_kwh:,.1f} kWh, ¥{bill.sold_yen or 0:,}")
+                               self.tr("%1 kWh, ¥%2").replace("%1", f"{bill.export_kwh:,.1f}")
+                               .replace("%2", f"{bill.sold_yen or 0:,}"))
         labels["co2"].setText(f"{bill.co2_kg:,.1f} kg")
 
     def _draw_heatmap(self) -> None:

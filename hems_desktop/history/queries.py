@@ -34,6 +34,19 @@ class UsageQueries:
         )
         return {slot: (kwh, source) for slot, kwh, source in rows}
 
+    def missing_reverse_slots(self, meter_id: str, start: dt.datetime, end: dt.datetime) -> list[int]:
+        """:00/:30 boundaries in [start, end) with no reverse-direction value yet (unix seconds)."""
+        first = -(-int(start.timestamp()) // SLOT_S) * SLOT_S
+        have = self.half_hours_reverse(meter_id, start, end)
+        return [slot for slot in range(first, int(end.timestamp()), SLOT_S) if slot not in have]
+
+    def latest_minute(self, meter_id: str) -> int | None:
+        """The newest whole minute (unix s) with a 1-minute value of either direction."""
+        if not self._v2:
+            return None
+        row = self._db.execute("SELECT max(minute_start) FROM minutes WHERE meter_id = ?", (meter_id,)).fetchone()
+        return None if row is None or row[0] is None else int(row[0])
+
     def cumulative_values(self, meter_id: str, start: int, end: int) -> tuple[dict[int, float], dict[int, float]]:
         """Normal and reverse cumulative kWh at the boundaries start <= slot <= end (unix s)."""
         where = "FROM half_hours WHERE meter_id = ? AND slot_start >= ? AND slot_start <= ?"

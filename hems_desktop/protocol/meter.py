@@ -27,6 +27,8 @@ EPC_CURRENT_DATE = 0x98
 EPC_STATUS_MAP = 0x9D
 EPC_SET_MAP = 0x9E
 EPC_GET_MAP = 0x9F
+EPC_ROUTE_B_NUMBER = 0xC0  # Release R: B-route identification number
+EPC_ONE_MINUTE = 0xD0  # Release R: latest 1-minute cumulative values (normal, reverse)
 EPC_COEFFICIENT = 0xD3
 EPC_INSTANCE_LIST = 0xD5  # node profile
 EPC_EFFECTIVE_DIGITS = 0xD7
@@ -42,6 +44,8 @@ EPC_FIXED_TIME_NORMAL = 0xEA
 EPC_FIXED_TIME_REVERSE = 0xEB
 EPC_HISTORY2 = 0xEC
 EPC_HISTORY2_SETTING = 0xED
+EPC_HISTORY3 = 0xEE  # Release R: 1-minute history (normal, reverse), up to 10 points
+EPC_HISTORY3_SETTING = 0xEF  # Release R: newest minute and point count of EE
 
 HALF_HOURS_PER_DAY = 48
 

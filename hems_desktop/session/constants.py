@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -30,7 +29,3 @@ def constants_from(values: dict[int, bytes]) -> MeterConstants:
     if m.EPC_UNIT not in values:
         log.warning("the meter refused E1 (unit); assuming 0.1 kWh")
     return MeterConstants(coefficient, unit, digits, m.EPC_COEFFICIENT not in values)
-
-
-def read_constants(get_properties: Callable[[Iterable[int]], dict[int, bytes]]) -> MeterConstants:
-    return constants_from(get_properties(CONSTANT_EPCS))

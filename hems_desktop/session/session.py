@@ -18,8 +18,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import serial
-
 from hems_desktop.describe import describe_port_error
 from hems_desktop.device.base import (
     ECHONET_UDP_PORT,
@@ -36,13 +34,16 @@ from hems_desktop.device.base import (
     Stopped,
 )
 from hems_desktop.device.factory import make_dongle
+from hems_desktop.device.port_errors import PORT_ERRORS
 from hems_desktop.protocol import echonet
 from hems_desktop.protocol.echonet import ESV, Frame, Property
 from hems_desktop.redaction import mask_id
-from hems_desktop.session.constants import MeterConstants, read_constants
+from hems_desktop.session.constants import MeterConstants
 from hems_desktop.session.discovery import Discovery
 from hems_desktop.session.errors import CredentialsRejected, DongleGone, JoinFailed, RequestTimeout, SessionLost
 from hems_desktop.session.gate import POLL_S, SendGate
+from hems_desktop.session.meter_info import MeterCache, MeterProfile
+from hems_desktop.session.meter_session import MeterSession
 from hems_desktop.session.network import Network, NetworkCache
 from hems_desktop.session.requests import Requests
 from hems_desktop.session.state import EventKey, SessionState, SessionTimer, transition_for
@@ -75,7 +76,7 @@ class SessionConfig:
     command_timeout: float = 5.0
 
 
-class Session:
+class Session(MeterSession):
     """Owns the dongle for one port. Methods are called from one worker thread; `stop` ends every wait."""
 
     def __init__(
@@ -100,6 +101,11 @@ class Session:
         self.constants: MeterConstants | None = None
         self.joined_at: float | None = None
         self.refused_epcs: set[int] = set()
+        self.meter = MeterProfile()
+        self.meter_cache = MeterCache(config.cache_dir)
+        self._primed = None
+        self._identity_attempts = 0
+        self._start_unanswered = 0
         self.gate = SendGate(config.join_timeout, self.stop,
                              on_reauth_overdue=lambda: self._apply(SessionTimer.REAUTH_OVERDUE, ""))
         self.requests = Requests(self.gate, self._send, timeout=config.request_timeout,
@@ -157,7 +163,7 @@ class Session:
                                       stop=self.stop)
         try:
             dongle.open()
-        except (serial.SerialException, OSError, ValueError, OverflowError) as exc:
+        except PORT_ERRORS as exc:
             raise PortUnavailable(describe_port_error(self.config.port, exc)) from None
         dongle.add_listener(self._on_message)
         self.dongle = dongle
@@ -197,6 +203,7 @@ class Session:
             raise DongleGone(f"dongle disconnected: {exc}") from None
         self._rejections = 0
         self.cache.save(self.dongle_mac, self.config.route_b_id, network)
+        self._start_meter()
         try:
             self.gate.set_lifetime(dongle.session_lifetime())
         except PortLost as exc:
@@ -205,7 +212,7 @@ class Session:
             log.debug("the module re-authenticates by itself every %.0f s; next in %.0f s",
                       self.gate.reauth_period, self.gate.next_reauth - time.monotonic())
         try:
-            self.constants = read_constants(self.get_properties)
+            self._read_start()
         except RequestTimeout as exc:
             # Joined all the same: ensure_constants() asks again before the next reading.
             log.warning("the meter's coefficient and unit could not be read yet: %s", exc)
@@ -256,34 +263,41 @@ class Session:
     def ensure_constants(self) -> MeterConstants:
         """The meter's constants, read now when the read right after joining did not complete."""
         if self.constants is None:
-            self.constants = read_constants(self.get_properties)
+            self._read_start()
+        assert self.constants is not None
         return self.constants
 
     # ---- requests ----
 
-    def get_properties(self, epcs: Iterable[int]) -> dict[int, bytes]:
+    def get_properties(self, epcs: Iterable[int], *, probe_each: bool = True) -> dict[int, bytes]:
         """One Get for several EPCs; refused ones are left out (and remembered for the session).
 
-        A Get_SNA that carries no values (some meters refuse the whole request) is retried
-        without the refused EPCs, or EPC by EPC when the answer does not say which.
+        A Get_SNA that carries no values (some meters refuse the whole request) is retried EPC
+        by EPC to find the culprit, or, without `probe_each`, answered with {} (the caller has a
+        cheaper plan). EPCs a meter left out of its answer altogether (a meter that answers only
+        as many as it can) are asked again in a Get of their own.
         """
-        wanted = [epc for epc in epcs if epc not in self.refused_epcs]
+        wanted = [epc for epc in dict.fromkeys(epcs) if epc not in self.refused_epcs]
         if not wanted:
             return {}
         frame = self.request(echonet.get_request(self.requests.next_tid(), wanted))
-        values = {p.epc: p.edt for p in frame.properties if p.edt}
-        if frame.esv == ESV.GET_RES:
-            return values
-        refused = {p.epc for p in frame.properties if not p.edt}
-        missing = [epc for epc in wanted if epc not in values]
-        if values or len(wanted) == 1:
+        values = {p.epc: p.edt for p in frame.properties if p.edt and p.epc in wanted}
+        answered = {p.epc for p in frame.properties}
+        unanswered = [epc for epc in wanted if epc not in answered]
+        if frame.esv != ESV.GET_RES:
+            refused = answered - set(values)
+            if not values and len(wanted) > 1:
+                if not probe_each:
+                    return {}
+                # All-or-nothing refusal: ask one by one to find the culprit(s).
+                for epc in wanted:
+                    values.update(self.get_properties([epc]))
+                return values
             self.refused_epcs |= refused if values else set(wanted)
             for epc in sorted(refused):
                 log.info("the meter refuses property %02X", epc)
-            return values
-        # All-or-nothing refusal: ask one by one to find the culprit(s).
-        for epc in missing:
-            values.update(self.get_properties([epc]))
+        if unanswered and values:
+            values.update(self.get_properties(unanswered))
         return values
 
     def set_properties(self, props: Iterable[Property]) -> Frame:

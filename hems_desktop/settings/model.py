@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from hems_desktop.reading import EXTRA_FIELDS, RECORD_FIELDS
 from hems_desktop.settings import parsers as p
 from hems_desktop.settings.spec import CliKind, option, option_factory
 
@@ -85,6 +86,10 @@ class Settings:
     debug: bool = option(False, parse=p.parse_flag, flags=("--debug",), cli=CliKind.SWITCH, stored=False,
                          help="verbose logging (serial traffic; the password is always masked)")
     # --- additions
+    fields: tuple[str, ...] = option(
+        RECORD_FIELDS, parse=p.parse_fields, flags=("--fields",), cli=V, metavar="LIST", dump=list,
+        help="fields of the stdout, file, Pub/Sub and MQTT records, in this order (default: the seed's "
+             f"{','.join(RECORD_FIELDS)}; also: {','.join(EXTRA_FIELDS)})")
     demo: bool = option(False, parse=p.parse_flag, flags=("--demo",), cli=CliKind.SWITCH, stored=False,
                         help="read the built-in meter emulator, no dongle needed")
     count: int | None = option(None, parse=p.parse_positive_int, flags=("--count",), cli=V, metavar="N",

@@ -211,6 +211,18 @@ def expand_outputs(output: str | None) -> tuple[str, ...]:
     return tuple(kind for kind in OUTPUT_KINDS if kind in names)
 
 
+def parse_fields(value: Any) -> tuple[str, ...]:
+    """`--fields`: a comma-separated list (command line, environment) or a JSON list (settings file)
+    of output field names; unknown or repeated names are refused with the valid ones listed."""
+    from hems_desktop.reading import choose_fields
+
+    if isinstance(value, (list, tuple)) and all(isinstance(item, str) for item in value):
+        names = [item.strip() for item in value]
+    else:
+        names = [part.strip() for part in parse_text(value).split(",")]
+    return choose_fields(name.lower() for name in names if name)
+
+
 def parse_route_b_id(value: Any) -> str:
     """32 ASCII letters and digits (from the power company); says how many were given."""
     text = parse_text(value).strip()

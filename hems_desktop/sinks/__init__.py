@@ -62,7 +62,7 @@ def cloud_sinks(settings: Settings) -> list[Sink]:
     if settings.project == DEFAULT_PROJECT:
         log.warning("--output cloud: the Google Cloud project is the placeholder %r; set GCP_PROJECT_ID or "
                     "--project", DEFAULT_PROJECT)
-    return [PubSubSink(project=settings.project, topic=settings.topic)]
+    return [PubSubSink(project=settings.project, topic=settings.topic, fields=settings.fields)]
 
 
 def _network_sink(settings: Settings, output: str) -> Sink:
@@ -72,7 +72,7 @@ def _network_sink(settings: Settings, output: str) -> Sink:
         assert settings.mqtt_url is not None  # check_outputs
         return MqttSink(settings.mqtt_url, password=settings.mqtt_password, ca_file=settings.mqtt_ca,
                         topic_prefix=settings.mqtt_prefix, discovery=settings.ha_discovery,
-                        discovery_prefix=settings.ha_discovery_prefix)
+                        discovery_prefix=settings.ha_discovery_prefix, fields=settings.fields)
     from hems_desktop.sinks.metrics import MetricsSink
 
     assert settings.metrics_port is not None  # check_outputs
@@ -96,9 +96,9 @@ def build_sinks(settings: Settings, report: Callable[[str], None] | None = None)
                         raise
                     report(f"output {output} is not running: {exc}")
         if "stdout" in settings.outputs:
-            sinks.append(StdoutSink(settings.format))
+            sinks.append(StdoutSink(settings.format, fields=settings.fields))
         if "file" in settings.outputs:
-            sinks.append(FileSink(settings.file, settings.format))  # last: it creates the file
+            sinks.append(FileSink(settings.file, settings.format, settings.fields))  # last: it creates the file
     except SinkError:
         for sink in sinks:
             sink.close()

@@ -21,8 +21,10 @@ Data flow::
   deduplicate.
 
 Message format: data = the seed's JSON record (`Reading.to_record()`, UTF-8, seed field names,
-no trailing newline); attributes = `reading_id`, `meter_id`, `schema_version` ("1"),
-`source` ("hems-desktop") and `timestamp` (the reading's ISO 8601 time).
+no trailing newline), or the record of the `--fields` chosen; attributes = `reading_id`,
+`meter_id`, `schema_version` ("1" for the seed's fields, "2" for any other field list: its body
+follows the schema's version-2 fields, see fleet/hems_reading.proto), `source` ("hems-desktop")
+and `timestamp` (the reading's ISO 8601 time).
 
 Problems (no credentials, topic not found, permission denied, network down) are reported once
 per episode, not per reading, through `logging.warning` and the optional ``on_error`` callback
@@ -47,13 +49,14 @@ from pathlib import Path
 from typing import Any
 
 from hems_desktop.describe import describe_google_error
-from hems_desktop.reading import Reading, reading_id
+from hems_desktop.reading import RECORD_FIELDS, Reading, choose_fields, reading_id
 from hems_desktop.sinks.base import SinkError
 from hems_desktop.sinks.spool import DEFAULT_MAX_MESSAGES, Spool, SpooledMessage, SpoolError
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "1"  # the seed's five fields
+FIELDS_SCHEMA_VERSION = "2"  # a --fields list: the schema's optional version-2 fields may be present
 SOURCE = "hems-desktop"
 INSTALL_HINT = "pip install 'hems-desktop[cloud]'"
 DEFAULT_GRACE_S = 30.0
@@ -72,10 +75,10 @@ def _import_pubsub() -> Any:
         raise SinkError(f"--output cloud needs google-cloud-pubsub: {INSTALL_HINT}", "cloud") from None
 
 
-def encode_message(reading: Reading) -> bytes:
-    """The message body: the seed's JSON record, UTF-8."""
+def encode_message(reading: Reading, fields: tuple[str, ...] = RECORD_FIELDS) -> bytes:
+    """The message body: the seed's JSON record (or the chosen fields'), UTF-8."""
     try:
-        return json.dumps(reading.to_record(), ensure_ascii=False, allow_nan=False).encode("utf-8")
+        return json.dumps(reading.to_record(fields), ensure_ascii=False, allow_nan=False).encode("utf-8")
     except ValueError:
         raise ValueError("the reading holds a value JSON cannot represent (NaN or infinity)") from None
 
@@ -86,11 +89,16 @@ def effective_reading_id(reading: Reading) -> str:
     return reading_id(reading.meter_id, reading.timestamp)
 
 
-def message_attributes(reading: Reading, reading_id: str) -> dict[str, str]:
+def schema_version(fields: tuple[str, ...]) -> str:
+    """"1" for the seed's record, "2" for any other field list (it changes only then)."""
+    return SCHEMA_VERSION if tuple(fields) == RECORD_FIELDS else FIELDS_SCHEMA_VERSION
+
+
+def message_attributes(reading: Reading, reading_id: str, version: str = SCHEMA_VERSION) -> dict[str, str]:
     return {
         "reading_id": reading_id,
         "meter_id": reading.meter_id,
-        "schema_version": SCHEMA_VERSION,
+        "schema_version": version,
         "source": SOURCE,
         "timestamp": reading.timestamp.isoformat(),
     }
@@ -108,7 +116,7 @@ class PubSubSink:
     ``<user data dir>/hems-desktop/pubsub-spool.sqlite3``); `max_spooled`: its bound.
     `backoff_base_s`/`backoff_cap_s`: the retry delays (doubling, with jitter);
     `publish_timeout_s`: the deadline of one Publish RPC; `max_latency_s`: the client's
-    batching delay.
+    batching delay. `fields`: the record's fields (`--fields`; default the seed's five).
 
     Raises SinkError when google-cloud-pubsub is not installed or the spool cannot be opened.
     """
@@ -126,8 +134,17 @@ class PubSubSink:
         backoff_cap_s: float = 60.0,
         publish_timeout_s: float = 60.0,
         max_latency_s: float = 0.01,
+        fields: tuple[str, ...] = RECORD_FIELDS,
     ) -> None:
         self.name = "cloud"
+        try:
+            self.fields = choose_fields(fields)
+        except ValueError as exc:
+            raise SinkError(f"--fields: {exc}", "cloud") from None
+        self.schema_version = schema_version(self.fields)
+        if "timestamp" not in self.fields:
+            log.warning("--fields without timestamp: the fleet's Pub/Sub schema (hems_reading.proto) requires it, "
+                        "so a topic with that schema refuses these messages")
         self.project = project
         self.topic = topic
         self.topic_path = f"projects/{project}/topics/{topic}"
@@ -169,11 +186,11 @@ class PubSubSink:
             raise SinkError("the Pub/Sub output is closed", self.name)
         rid = effective_reading_id(reading)
         try:
-            data = encode_message(reading)
+            data = encode_message(reading, self.fields)
         except ValueError as exc:
             raise SinkError(str(exc), self.name) from None
         try:
-            self.spool.put(rid, data, message_attributes(reading, rid), ordering_key(reading))
+            self.spool.put(rid, data, message_attributes(reading, rid, self.schema_version), ordering_key(reading))
         except SpoolError as exc:
             raise SinkError(str(exc), self.name) from None
         self._wake.set()

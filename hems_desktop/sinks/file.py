@@ -26,7 +26,7 @@ from pathlib import Path
 
 from hems_desktop.describe import describe_os_error
 from hems_desktop.messages import msg
-from hems_desktop.reading import Reading
+from hems_desktop.reading import RECORD_FIELDS, Reading
 from hems_desktop.sinks.base import SinkError
 from hems_desktop.sinks.formats import get_format
 
@@ -34,10 +34,10 @@ _O_BINARY = getattr(os, "O_BINARY", 0)  # Windows: no newline translation
 
 
 class FileSink:
-    def __init__(self, path: Path | str, fmt: str) -> None:
+    def __init__(self, path: Path | str, fmt: str, fields: tuple[str, ...] = RECORD_FIELDS) -> None:
         self.path = Path(path)
         self.name = "file"
-        self.format = get_format(fmt)
+        self.format = get_format(fmt, fields)  # --fields: the records' fields (and the csv header)
         self._closed = False
         # Fail early (at startup) on an unwritable path or a foreign csv file. Creates the file.
         fd = self._open()

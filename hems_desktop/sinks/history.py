@@ -1,4 +1,4 @@
-"""The history output: every reading into the local SQLite store."""
+"""The history output: every reading into the local SQLite store, and its D0 value into the minutes."""
 
 from __future__ import annotations
 
@@ -18,6 +18,11 @@ class HistorySink:
     def write(self, reading: Reading) -> None:
         try:
             self.store.add_reading(reading)
+            minute, kwh, reverse = reading.one_minute_time, reading.one_minute_kwh, reading.one_minute_reverse_kwh
+            if minute is not None and (kwh is not None or reverse is not None):
+                # The meter's own latched 1-minute value (D0, Release R meters): kept as data beside the reading.
+                self.store.add_minute_values(reading.meter_id or "unknown", [(int(minute.timestamp()), kwh, reverse)],
+                                             "D0")
         except sqlite3.Error as exc:
             raise SinkError(f"history database {self.store.path}: {exc}", self.name) from None
 

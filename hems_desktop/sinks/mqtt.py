@@ -37,7 +37,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from hems_desktop.reading import Reading
+from hems_desktop.reading import RECORD_FIELDS, Reading, choose_fields
 from hems_desktop.sinks.base import SinkError
 from hems_desktop.sinks.cloud import effective_reading_id
 from hems_desktop.sinks.mqtt_broker import (
@@ -67,14 +67,24 @@ def _import_paho() -> Any:
         raise SinkError(f"--output mqtt needs paho-mqtt 2.x: {INSTALL_HINT}", "mqtt") from None
 
 
-def state_payload(reading: Reading, reading_id: str) -> bytes:
-    """The state message: the seed's record, ``cumulative_export`` when the meter has it, the
-    reading's extra fields, and ``reading_id`` (for consumers that must drop a QoS 1 repeat)."""
-    record = reading.to_record()
-    if reading.cumulative_reverse_kwh is not None:
+def state_record(reading: Reading, reading_id: str, fields: tuple[str, ...] = RECORD_FIELDS) -> dict[str, Any]:
+    """The state message's fields. By default the seed's record, ``cumulative_export`` when the meter
+    has it, the reading's extra fields and ``reading_id``; with `--fields`, those fields in that order,
+    the extra fields, and ``reading_id`` (always: consumers drop a QoS 1 repeat by it)."""
+    record = reading.to_record(fields)
+    if fields is RECORD_FIELDS and reading.cumulative_reverse_kwh is not None:
         record["cumulative_export"] = reading.cumulative_reverse_kwh
     record.update(reading.extra)
     record["reading_id"] = reading_id
+    return record
+
+
+def state_payload(reading: Reading, reading_id: str, fields: tuple[str, ...] = RECORD_FIELDS) -> bytes:
+    """`state_record` as the JSON message body."""
+    return encode_state(state_record(reading, reading_id, fields))
+
+
+def encode_state(record: dict[str, Any]) -> bytes:
     try:
         return json.dumps(record, ensure_ascii=False, allow_nan=False).encode("utf-8")
     except (TypeError, ValueError):  # NaN, infinity, or an extra field of a type JSON does not have
@@ -115,9 +125,11 @@ class MqttSink:
         backoff_cap_s: float = 60.0,
         keepalive_s: int = 60,
         connect_timeout_s: float = 10.0,
+        fields: tuple[str, ...] = RECORD_FIELDS,
     ) -> None:
         self.name = "mqtt"
         try:
+            self.fields = choose_fields(fields)
             self.broker = parse_broker_url(url)
             prefix = check_topic_prefix(topic_prefix)
             ha_prefix = check_topic_prefix(discovery_prefix, "Home Assistant discovery prefix")
@@ -156,16 +168,18 @@ class MqttSink:
         if self._closed:
             raise SinkError("the MQTT output is closed", self.name)
         rid = effective_reading_id(reading)
+        record = state_record(reading, rid, self.fields)
         try:
-            data = state_payload(reading, rid)
+            data = encode_state(record)
         except ValueError as exc:
             raise SinkError(str(exc), self.name) from None
         try:
             self.spool.put(rid, data, {"meter_id": reading.meter_id}, reading.meter_id)
         except SpoolError as exc:
             raise SinkError(str(exc), self.name) from None
-        self.board.note_reading(meter_topic_id(reading.meter_id), reading.current_t_a is not None,
-                                reading.cumulative_reverse_kwh is not None, live=True)
+        # A sensor is announced for what the state carries (with --fields, only the chosen fields).
+        self.board.note_reading(meter_topic_id(reading.meter_id), record.get("current_t") is not None,
+                                record.get("cumulative_export") is not None, live=True)
         self.publisher.wake()
 
     def close(self) -> None:

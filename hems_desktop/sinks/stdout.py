@@ -7,7 +7,7 @@ import sys
 import weakref
 from typing import TextIO
 
-from hems_desktop.reading import Reading
+from hems_desktop.reading import RECORD_FIELDS, Reading
 from hems_desktop.sinks.base import SinkError
 from hems_desktop.sinks.formats import get_format
 
@@ -17,9 +17,9 @@ _header_written: weakref.WeakSet[TextIO] = weakref.WeakSet()
 
 
 class StdoutSink:
-    def __init__(self, fmt: str, stream: TextIO | None = None) -> None:
+    def __init__(self, fmt: str, stream: TextIO | None = None, fields: tuple[str, ...] = RECORD_FIELDS) -> None:
         self.name = "stdout"
-        self.format = get_format(fmt)
+        self.format = get_format(fmt, fields)
         self._stream = stream
         self._closed = False
         self._wrote_header = False  # for streams that cannot be weakly referenced

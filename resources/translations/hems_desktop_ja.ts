@@ -99,87 +99,87 @@
   <context>
     <name>ConnectionPanel</name>
     <message>
-      <location filename="../../hems_desktop/gui/connection_panel.py" line="48" />
+      <location filename="../../hems_desktop/gui/connection_panel.py" line="49" />
       <source>Serial port</source>
       <translation>シリアルポート</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/connection_panel.py" line="48" />
+      <location filename="../../hems_desktop/gui/connection_panel.py" line="49" />
       <source>Dongle</source>
       <translation>ドングル</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/connection_panel.py" line="49" />
+      <location filename="../../hems_desktop/gui/connection_panel.py" line="50" />
       <source>Dialect</source>
       <translation>方式</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/connection_panel.py" line="49" />
+      <location filename="../../hems_desktop/gui/connection_panel.py" line="50" />
       <source>Channel</source>
       <translation>チャンネル</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/connection_panel.py" line="50" />
+      <location filename="../../hems_desktop/gui/connection_panel.py" line="51" />
       <source>PAN ID</source>
       <translation>PAN ID</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/connection_panel.py" line="50" />
+      <location filename="../../hems_desktop/gui/connection_panel.py" line="51" />
       <source>Meter address</source>
       <translation>メーターのアドレス</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/connection_panel.py" line="51" />
+      <location filename="../../hems_desktop/gui/connection_panel.py" line="52" />
       <source>Link quality</source>
       <translation>電波品質</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/connection_panel.py" line="51" />
+      <location filename="../../hems_desktop/gui/connection_panel.py" line="52" />
       <source>Session age</source>
       <translation>接続時間</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/connection_panel.py" line="52" />
+      <location filename="../../hems_desktop/gui/connection_panel.py" line="53" />
       <source>Meter maker</source>
       <translation>メーターのメーカー</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/connection_panel.py" line="52" />
+      <location filename="../../hems_desktop/gui/connection_panel.py" line="53" />
       <source>Meter serial number</source>
       <translation>メーターの製造番号</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/connection_panel.py" line="53" />
+      <location filename="../../hems_desktop/gui/connection_panel.py" line="54" />
       <source>ECHONET Lite release</source>
       <translation>ECHONET Lite のリリース</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/connection_panel.py" line="54" />
+      <location filename="../../hems_desktop/gui/connection_panel.py" line="55" />
       <source>B-route identification number</source>
       <translation>Bルート識別番号</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/connection_panel.py" line="55" />
+      <location filename="../../hems_desktop/gui/connection_panel.py" line="56" />
       <source>Meter fault status</source>
       <translation>メーターの異常状態</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/connection_panel.py" line="55" />
+      <location filename="../../hems_desktop/gui/connection_panel.py" line="56" />
       <source>Last error</source>
       <translation>直近のエラー</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/connection_panel.py" line="102" />
+      <location filename="../../hems_desktop/gui/connection_panel.py" line="103" />
       <source>firmware %1</source>
       <translation>ファームウェア %1</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/connection_panel.py" line="129" />
+      <location filename="../../hems_desktop/gui/connection_panel.py" line="131" />
       <source>the meter reports a fault</source>
       <translation>メーターが異常を報告しています</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/connection_panel.py" line="129" />
+      <location filename="../../hems_desktop/gui/connection_panel.py" line="131" />
       <source>no fault</source>
       <translation>異常なし</translation>
     </message>
@@ -502,27 +502,32 @@
       <translation>%2 kWhで¥%1</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/insights_draw.py" line="143" />
+      <location filename="../../hems_desktop/gui/insights_draw.py" line="133" />
+      <source>%1 kWh, ¥%2</source>
+      <translation>%1 kWh、¥%2</translation>
+    </message>
+    <message>
+      <location filename="../../hems_desktop/gui/insights_draw.py" line="144" />
       <source>%1 to %2, kWh per half hour; %3 half hours missing</source>
       <translation>%1～%2、30分ごとのkWh、欠測 %3 コマ</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/insights_draw.py" line="155" />
+      <location filename="../../hems_desktop/gui/insights_draw.py" line="160" />
       <source>live readings</source>
       <translation>瞬時値</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/insights_draw.py" line="155" />
+      <location filename="../../hems_desktop/gui/insights_draw.py" line="160" />
       <source>the meter's half hours</source>
       <translation>メーターの30分値</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/insights_draw.py" line="157" />
+      <location filename="../../hems_desktop/gui/insights_draw.py" line="162" />
       <source>Always on: %1 (last 48 h, from %2); about %3 and %4 a year. Trend: the last 12 weeks.</source>
       <translation>常時使用: %1(直近48時間、%2より)。年間約%3・%4。推移: 直近12週。</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/insights_draw.py" line="173" />
+      <location filename="../../hems_desktop/gui/insights_draw.py" line="178" />
       <source>%1 A below %2 A</source>
       <translation>%2 Aまで %1 A</translation>
     </message>
@@ -1658,12 +1663,12 @@ Keep the password for this run only? It is not written anywhere.</source>
       <translation>{text!r} は選べません（{choices} から選ぶか、カンマ区切りで指定してください）</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/settings/parsers.py" line="220" />
+      <location filename="../../hems_desktop/settings/parsers.py" line="232" />
       <source>the B-route ID must be {length} letters and digits ({given} given)</source>
       <translation>BルートIDは英数字 {length} 文字です（{given} 文字が入力されました）</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/settings/parsers.py" line="231" />
+      <location filename="../../hems_desktop/settings/parsers.py" line="243" />
       <source>the B-route password must be {length} printable ASCII characters ({given} given)</source>
       <translation>Bルートパスワードは半角の英数字・記号 {length} 文字です（{given} 文字が入力されました）</translation>
     </message>

@@ -40,7 +40,7 @@ def chart_frames(app: QApplication, folder: Path) -> None:
     dashboard = Dashboard(path, DesktopPreferences())
     dashboard.resize(1200, 800)
     dashboard.show()
-    dashboard._live.append(data[-1])
+    dashboard.source.live.append(data[-1])
     end = (START + dt.timedelta(days=365)).timestamp()
     wait_for(app, lambda: False, 0.3)
     timings = {"full year": [], "zoom/pan": []}
@@ -51,15 +51,15 @@ def chart_frames(app: QApplication, folder: Path) -> None:
     ):
         for start, stop in windows:
             t0 = time.perf_counter()
-            dashboard._draw(start, stop, set_range=True)
-            dashboard.plots.viewport().repaint()
+            dashboard.chart.draw(start, stop, set_range=True)
+            dashboard.chart.plots.viewport().repaint()
             QCoreApplication.processEvents()
             timings[label].append((time.perf_counter() - t0) * 1000)
     pans = []
     for step in range(20):  # panning redraws the points already loaded; the re-query waits 200 ms
         t0 = time.perf_counter()
-        dashboard.power_plot.setXRange(end - 30 * 86400 - step * 3600, end - step * 3600, padding=0)
-        dashboard.plots.viewport().repaint()  # the view's viewport paints synchronously
+        dashboard.chart.power_plot.setXRange(end - 30 * 86400 - step * 3600, end - step * 3600, padding=0)
+        dashboard.chart.plots.viewport().repaint()  # the view's viewport paints synchronously
         QCoreApplication.processEvents()
         pans.append((time.perf_counter() - t0) * 1000)
     timings["pan only"] = pans

@@ -10,6 +10,7 @@ import logging
 from dataclasses import dataclass, field
 
 from hems_desktop.describe import describe_keyring_error
+from hems_desktop.messages import msg
 
 log = logging.getLogger("hems_desktop.credentials")
 
@@ -76,7 +77,7 @@ class CredentialStore:
         backend = keyring.get_keyring()
         if not _is_usable(backend):
             raise KeyringUnavailable(
-                "no system keyring is available (on Linux install and unlock GNOME Keyring or KWallet)"
+                msg("no system keyring is available (on Linux install and unlock GNOME Keyring or KWallet)")
             )
 
     def load(self) -> Credentials:

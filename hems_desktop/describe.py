@@ -8,19 +8,21 @@ import os
 import sqlite3
 from pathlib import Path
 
+from hems_desktop.messages import msg
+
 CREDENTIALS_HINT = ("no Google Cloud credentials: run `gcloud auth application-default login` "
                     "or set GOOGLE_APPLICATION_CREDENTIALS")
 
-_OS_REASONS = {
-    errno.ENOSPC: "the disk is full",
-    errno.EDQUOT: "the disk quota is exceeded",
-    errno.EACCES: "permission denied",
-    errno.EPERM: "permission denied",
-    errno.EROFS: "the file system is read-only",
-    errno.ENOENT: "the folder does not exist",
-    errno.ENOTDIR: "a part of the path is not a folder",
-    errno.EEXIST: "a part of the path is a file, not a folder",
-    errno.EISDIR: "it is a folder",
+_OS_REASONS: dict[int, str] = {
+    errno.ENOSPC: msg("the disk is full"),
+    errno.EDQUOT: msg("the disk quota is exceeded"),
+    errno.EACCES: msg("permission denied"),
+    errno.EPERM: msg("permission denied"),
+    errno.EROFS: msg("the file system is read-only"),
+    errno.ENOENT: msg("the folder does not exist"),
+    errno.ENOTDIR: msg("a part of the path is not a folder"),
+    errno.EEXIST: msg("a part of the path is a file, not a folder"),
+    errno.EISDIR: msg("it is a folder"),
 }
 
 
@@ -37,19 +39,22 @@ def describe_port_error(port: str, exc: BaseException) -> str:
     err = getattr(exc, "errno", None)
     lowered = text.lower()
     if err == errno.ENOENT or "no such file" in lowered or "could not find" in lowered or "filenotfound" in lowered:
-        return f"serial port {port} not found: is the dongle plugged in? (list ports: hems-collector --list-ports)"
+        return msg("serial port {port} not found: is the dongle plugged in? (list ports: hems-collector --list-ports)",
+                   port=port)
     if err in (errno.EACCES, errno.EPERM) or "permission" in lowered or "access is denied" in lowered:
-        hint = " (on Linux: sudo usermod -aG dialout $USER, then log in again)" if os.name == "posix" else ""
-        return f"permission denied on serial port {port}{hint}"
+        if os.name == "posix":
+            return msg("permission denied on serial port {port} (on Linux: sudo usermod -aG dialout $USER, then log "
+                       "in again)", port=port)
+        return msg("permission denied on serial port {port}", port=port)
     if err == errno.EBUSY or "busy" in lowered or "exclusively" in lowered:
-        return f"serial port {port} is busy: another program is using the dongle"
+        return msg("serial port {port} is busy: another program is using the dongle", port=port)
     if err == errno.ENOTTY or "inappropriate ioctl" in lowered:
-        return f"{port} is not a serial port (it is a file or another kind of device)"
+        return msg("{port} is not a serial port (it is a file or another kind of device)", port=port)
     if "connection refused" in lowered:
-        return f"nothing listens at {port}"
+        return msg("nothing listens at {port}", port=port)
     if isinstance(exc, OverflowError):
-        return f"cannot open serial port {port}: the baud rate is out of range"
-    return f"cannot open serial port {port}: {text}"
+        return msg("cannot open serial port {port}: the baud rate is out of range", port=port)
+    return msg("cannot open serial port {port}: {reason}", port=port, reason=text)
 
 
 def describe_sqlite_error(exc: sqlite3.Error) -> str:
@@ -126,5 +131,5 @@ def describe_keyring_error(exc: BaseException) -> tuple[bool, str]:
     text = str(exc)
     lowered = text.lower()
     if "locked" in lowered or "prompt dismissed" in lowered or "unlock" in lowered:
-        return True, "the system keyring is locked: unlock it (log in to your desktop session) and try again"
-    return False, f"the system keyring cannot be used: {text or type(exc).__name__}"
+        return True, msg("the system keyring is locked: unlock it (log in to your desktop session) and try again")
+    return False, msg("the system keyring cannot be used: {reason}", reason=text or type(exc).__name__)

@@ -70,30 +70,116 @@ TRAY_SCRIPT = textwrap.dedent(
     hems.start()
     assert hems.tray is not None and hems.tray.icon.isVisible(), "tray icon not shown"
     assert not hems.dashboard.isVisible(), "with a tray the app starts in the tray"
-    print("ACTIONS", [a.text() for a in hems.tray.menu.actions() if a.text()])
+    print("ACTIONS", [a.text().replace("&", "") for a in hems.tray.menu.actions() if a.text()])
     ok = wait_for(app, lambda: hems.last_reading is not None, 30)
     print("TOOLTIP", hems.tray.icon.toolTip().replace("\\n", " | "), ok)
-    hems.tray.dashboard_action.trigger()
+    hems.actions.dashboard.trigger()
     wait_for(app, hems.dashboard.isVisible, 5)
     print("DASHBOARD", hems.dashboard.isVisible())
-    hems.tray.toggle_action.trigger()
+    hems.actions.settings.trigger()  # Settings from the tray: a window of its own, with the focus
+    wait_for(app, lambda: hems.settings_dialog is not None and hems.settings_dialog.isActiveWindow(), 5)
+    print("SETTINGS", hems.settings_dialog.isVisible(), hems.settings_dialog.isActiveWindow())
+    from PySide6.QtCore import QPoint
+    hems.tray.menu.popup(QPoint(40, 40))  # the tray menu still opens while the dialog is open
+    wait_for(app, hems.tray.menu.isVisible, 3)
+    print("MENU", hems.tray.menu.isVisible(), QApplication.activeModalWidget() is None)
+    hems.tray.menu.hide()
+    hems.settings_dialog.close()
+    from PySide6.QtCore import QSize
+    from hems_desktop.gui.icons import status_pixmap
+    screen = app.primaryScreen()
+    ratio = screen.devicePixelRatio()
+    drawn = hems.tray.icon.icon().pixmap(QSize(22, 22), ratio)
+    exact = drawn.toImage() == status_pixmap(hems.state, hems.last_reading.instant_w, 22, ratio).toImage()
+    print("RATIO", ratio, drawn.width(), exact)
+    frame, available = hems.dashboard.frameGeometry(), screen.availableGeometry()
+    print("FITS", frame.width() <= available.width() and frame.height() <= available.height())
+    hems.actions.toggle.trigger()
     wait_for(app, lambda: not hems.controller.running, 6)
-    print("STOPPED", not hems.controller.running, hems.tray.toggle_action.text())
+    print("STOPPED", not hems.controller.running, hems.actions.toggle.text().replace("&", ""))
     hems.controller.stop()
     import os; sys.stdout.flush(); os._exit(0)
     """
 )
 
 
-def test_tray_icon_appears_under_a_real_tray_host(xvfb_with_tray: dict[str, str], tmp_path: Path) -> None:
-    result = subprocess.run([sys.executable, "-c", TRAY_SCRIPT, str(tmp_path)], env=xvfb_with_tray,
+@pytest.mark.parametrize("scale", ["1", "1.5"], ids=["100 %", "150 %"])
+def test_tray_icon_appears_under_a_real_tray_host(xvfb_with_tray: dict[str, str], tmp_path: Path, scale: str) -> None:
+    env = dict(xvfb_with_tray, QT_SCALE_FACTOR=scale)
+    result = subprocess.run([sys.executable, "-c", TRAY_SCRIPT, str(tmp_path)], env=env,
                             capture_output=True, text=True, timeout=90)
     assert result.returncode == 0, result.stdout + result.stderr
     out = result.stdout
-    assert "ACTIONS ['Dashboard', 'Stop', 'Settings…', 'Open data folder', 'About HEMS Desktop', 'Quit']" in out
-    assert "TOOLTIP HEMS Desktop — Connected" in out and " W " in out
+    assert ("ACTIONS ['Dashboard', 'Stop', 'Settings…', 'Open data folder', 'Open log folder', 'About HEMS Desktop', "
+            "'Quit']") in out
+    assert "TOOLTIP HEMS Desktop (demo) — Connected" in out and " W " in out
     assert "DASHBOARD True" in out
+    assert "SETTINGS True True" in out  # opened from the tray, it has the focus
+    assert "MENU True True" in out  # and it does not block the tray menu
+    # The icon is drawn for the screen's pixel ratio (33 pixels for a 22-pixel slot at 150 %), not scaled up.
+    assert f"RATIO {float(scale)} {round(22 * float(scale))} True" in out
+    assert "FITS True" in out  # the window is never larger than the screen
     assert "STOPPED True Start" in out
+
+
+NO_TRAY_SCRIPT = textwrap.dedent(
+    """
+    import dataclasses, subprocess, sys
+    from pathlib import Path
+    from PySide6.QtWidgets import QApplication
+    from hems_desktop.gui.app import wait_for
+    from hems_desktop.gui.hems_app import HemsApp
+    from hems_desktop.gui.self_test import _MemoryStore
+
+    app = QApplication(sys.argv[:1])
+    app.setQuitOnLastWindowClosed(False)
+    folder = Path(sys.argv[1])
+    hems = HemsApp(settings_path=folder / "s.json", demo=True, language="en", credential_store=_MemoryStore(),
+                   history_path=folder / "h.sqlite3")
+    hems.prefs = dataclasses.replace(hems.prefs, alert_percent=1)  # any current warns: a notification to show
+    hems.start()
+    print("TRAY", hems.tray is not None, "WINDOW", hems.dashboard.isVisible())
+    menu = [a.text().replace("&", "") for a in hems.dashboard.app_menu.actions() if a.text()]
+    print("MENU", menu)
+    shown = wait_for(app, lambda: any(s.title == "Breaker warning" for s in hems.notifier.shown), 40)
+    print("NOTIFIED", shown, [s.channel.value for s in hems.notifier.shown])
+    subprocess.run(["dunstctl", "close-all"], check=False)  # shown ones go to the daemon's history
+    history = subprocess.run(["dunstctl", "history"], capture_output=True, text=True).stdout
+    print("DAEMON", "Breaker warning" in history)
+    hems.dashboard.close()  # the window's close button
+    print("QUIT", hems._quitting, not hems.controller.running)
+    import os; sys.stdout.flush(); os._exit(0)
+    """
+)
+
+
+def test_without_a_tray_the_window_has_the_menu_notifications_reach_the_desktop_and_close_quits(
+        tmp_path: Path) -> None:
+    _need("Xvfb", "dbus-run-session", "dunst", "dunstctl")
+    display = f":{80 + os.getpid() % 9}"
+    xvfb = subprocess.Popen(["Xvfb", display, "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 10
+        while not Path(f"/tmp/.X11-unix/X{display[1:]}").exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        env = dict(os.environ, DISPLAY=display, QT_QPA_PLATFORM="xcb", HOME=str(tmp_path),
+                   XDG_CONFIG_HOME=str(tmp_path / "config"), XDG_CACHE_HOME=str(tmp_path / "cache"))
+        script = tmp_path / "no_tray.py"
+        script.write_text(NO_TRAY_SCRIPT)
+        # A session bus with a real notification daemon (dunst), no tray host.
+        command = f"dunst >/dev/null 2>&1 & sleep 0.5; {sys.executable} {script} {tmp_path}"
+        result = subprocess.run(["dbus-run-session", "--", "sh", "-c", command], env=env, capture_output=True,
+                                text=True, timeout=120)
+    finally:
+        xvfb.terminate()
+        xvfb.wait(5)
+    out = result.stdout
+    assert "TRAY False WINDOW True" in out, out + result.stderr
+    assert "MENU ['Stop', 'Settings…', 'Open data folder', 'Open log folder', 'About HEMS Desktop', 'Quit']" in out
+    assert "NOTIFIED True ['freedesktop']" in out, out + result.stderr  # through the desktop's service
+    assert "DAEMON True" in out  # and the daemon has it
+    assert "QUIT True True" in out  # closing the window quit the app and ended the session
 
 
 KEYRING_SCRIPT = textwrap.dedent(

@@ -20,7 +20,6 @@ pytest.importorskip("PySide6")
 pytest.importorskip("pyqtgraph")
 
 import keyring
-import keyring.backend
 from keyring.backends import fail
 from PySide6.QtWidgets import QMessageBox
 
@@ -28,47 +27,17 @@ from hems_desktop.credentials import Credentials, CredentialStore
 from hems_desktop.gui.collector_controller import CollectorController
 from hems_desktop.gui.hems_app import HemsApp
 from hems_desktop.gui.icons import format_watts, status_pixmap
-from hems_desktop.gui.settings_dialog import SettingsDialog
+from hems_desktop.gui.insights_view import SCREENSHOT_VIEWS
+from hems_desktop.gui.settings_dialog import SettingsDialog, SettingsResult
+from hems_desktop.gui.settings_pages import TAB_NAMES
 from hems_desktop.gui.single_instance import SingleInstance
+from hems_desktop.insights.tariff import Tariff, Tier
 from hems_desktop.session import SessionState
 from hems_desktop.settings import resolve_settings
 from hems_desktop.settings.preferences import DesktopPreferences, load_desktop_settings
 from tests.conftest import PASSWORD, ROUTE_B_ID
 
-
-class MemoryKeyring(keyring.backend.KeyringBackend):
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.values: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.values.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.values[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.values.pop((service, username), None)
-
-
-@pytest.fixture
-def memory_keyring():  # type: ignore[no-untyped-def]
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    yield backend
-    keyring.set_keyring(previous)
-
-
-@pytest.fixture
-def app_paths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
-    for name in ("B_ROUTE_ID", "B_ROUTE_PASSWORD", "SERIAL_PORT"):
-        monkeypatch.delenv(name, raising=False)
-    return tmp_path / "settings.json", tmp_path / "history.sqlite3"
+pytest_plugins = ("tests.gui_fixtures",)  # memory_keyring, app_paths
 
 
 def make_dialog(qtbot, settings_path: Path) -> SettingsDialog:  # type: ignore[no-untyped-def]
@@ -83,26 +52,25 @@ def test_settings_dialog_round_trips_every_field(qtbot, app_paths) -> None:  # t
     dialog = make_dialog(qtbot, app_paths[0])
     dialog.port_combo.setEditText("/dev/ttyUSB1")
     dialog.baud_combo.setCurrentText("57600")
-    dialog.dongle_combo.setCurrentText("bp35c2")
+    dialog.dongle_combo.setCurrentIndex(dialog.dongle_combo.findData("bp35c2"))
     dialog.channel_edit.setText("3b")
     dialog.pan_edit.setText("8CF5")
     dialog.ipv6_edit.setText("fe80::21c:6400:36e:8cf5")
     dialog.file_check.setChecked(True)
     dialog.file_edit.setText("/tmp/power.csv")
-    dialog.format_combo.setCurrentText("csv")
+    dialog.format_combo.setCurrentIndex(dialog.format_combo.findData("csv"))
     dialog.cloud_check.setChecked(True)
     dialog.project_edit.setText("my-project")
     dialog.topic_edit.setText("power")
     dialog.mode_combo.setCurrentIndex(1)
     dialog.interval_spin.setValue(120)
     dialog.cron_edit.setText("*/10 * * * *")
-    dialog.amperes_spin.setValue(40)
+    dialog.tariff_editor.set_tariff(Tariff(basic_monthly=1180.0, tiers=(Tier(None, 29.5),)))
+    dialog.amperes_spin.setValue(40)  # one contract amperage: the tariff's follows
     dialog.alert_spin.setValue(80)
-    dialog.price_spin.setValue(29.5)
-    dialog.basic_spin.setValue(1180)
     dialog.language_combo.setCurrentIndex(dialog.language_combo.findData("ja"))
     dialog.notify_check.setChecked(False)
-    settings, prefs, credentials = dialog.collect()
+    settings, prefs, credentials, tariff = dialog.collect()
     assert (settings.serial_port, settings.baudrate, settings.dongle) == ("/dev/ttyUSB1", 57600, "bp35c2")
     assert (settings.meter_channel, settings.meter_pan_id) == (0x3B, 0x8CF5)
     assert settings.meter_ipv6 == "FE80:0000:0000:0000:021C:6400:036E:8CF5"
@@ -111,12 +79,14 @@ def test_settings_dialog_round_trips_every_field(qtbot, app_paths) -> None:  # t
     assert (settings.project, settings.topic) == ("my-project", "power")
     assert (settings.mode, settings.interval) == ("interval", 120)
     assert settings.schedule == "*/10 * * * *"
-    assert prefs == DesktopPreferences(40, 80, 29.5, 1180.0, "ja", False, False, False)
+    # The price now lives in the tariff (its own tab); the old preferences keep their values.
+    assert prefs == DesktopPreferences(40, 80, 31.0, 935.0, "ja", False, False, False)
+    assert (tariff.basic_monthly, tariff.tiers[0].price_per_kwh, tariff.contract_amperes) == (1180.0, 29.5, 40)
     assert credentials == Credentials(ROUTE_B_ID, PASSWORD)
     # A second dialog built from those values shows the same values.
-    again = SettingsDialog(settings, prefs, credentials)
+    again = SettingsDialog(settings, prefs, credentials, tariff=tariff)
     qtbot.addWidget(again)
-    assert again.collect() == (settings, prefs, credentials)
+    assert again.collect() == (settings, prefs, credentials, tariff)
 
 
 @pytest.mark.parametrize(
@@ -138,6 +108,10 @@ def test_settings_dialog_refuses_bad_values(qtbot, app_paths, field: str, value:
     assert dialog.error_label.text()
     assert message.lower() in dialog.error_label.text().lower()
     assert PASSWORD not in dialog.error_label.text()
+    option = {"channel_edit": "meter_channel", "pan_edit": "meter_pan_id", "password_edit": "route_b_password",
+              "id_edit": "route_b_id", "cron_edit": "schedule", "ipv6_edit": "meter_ipv6"}[field]
+    under_field = dialog.errors.fields[option].error_label
+    assert not under_field.isHidden() and under_field.text()  # the error stands under its own field
 
 
 def test_schedule_preview_shows_next_runs(qtbot, app_paths) -> None:  # type: ignore[no-untyped-def]
@@ -156,8 +130,7 @@ def test_credentials_go_to_the_keyring_not_the_file(qtbot, app_paths, memory_key
     dialog.id_edit.setText(ROUTE_B_ID)
     dialog.password_edit.setText(PASSWORD)
     dialog.demo_check.setChecked(True)
-    settings, prefs, credentials = dialog.collect()
-    assert hems.apply_settings(settings, prefs, credentials)
+    assert hems.apply_settings(dialog.collect())
     try:
         text = settings_path.read_text()
         assert PASSWORD not in text and ROUTE_B_ID not in text
@@ -182,7 +155,8 @@ def test_no_keyring_offers_this_run_only_and_writes_nothing(qtbot, app_paths, mo
         qtbot.addWidget(hems.dashboard)
         assert hems.keyring_problem and "keyring" in hems.keyring_problem
         settings = dataclasses.replace(hems.settings, demo=True)
-        assert hems.apply_settings(settings, DesktopPreferences(demo=True), Credentials(ROUTE_B_ID, PASSWORD))
+        assert hems.apply_settings(SettingsResult(settings, DesktopPreferences(demo=True),
+                                                  Credentials(ROUTE_B_ID, PASSWORD), Tariff()))
         assert asked and "this run only" in asked[0]
         assert hems.session_credentials == Credentials(ROUTE_B_ID, PASSWORD)
         assert PASSWORD not in settings_path.read_text()
@@ -225,9 +199,10 @@ def test_breaker_warning_when_current_nears_the_contract(qtbot, app_paths, memor
     hems._on_reading(Reading(now, 100.0, 2000, 20.0, 5.0))
     assert not hems.notifications
     hems._on_reading(Reading(now, 100.0, 6000, 27.5, 5.0))
-    assert hems.notifications and "27.5" in hems.notifications[-1][1]
+    qtbot.waitUntil(lambda: bool(hems.notifications), timeout=5000)  # the desktop's service is tried first
+    assert "27.5" in hems.notifications[-1][1]
     hems._on_reading(Reading(now, 100.0, 6000, 28.0, 5.0))
-    assert len(hems.notifications) == 1  # not repeated every reading
+    assert hems.notifier.pending == 0 and len(hems.notifications) == 1  # not repeated every reading
 
 
 def test_collector_stop_is_safe_before_and_during_start(qtbot, make_emulator, app_paths) -> None:  # type: ignore[no-untyped-def]
@@ -246,6 +221,7 @@ def test_collector_stop_is_safe_before_and_during_start(qtbot, make_emulator, ap
 
 def test_icon_shows_watts_and_state() -> None:
     assert [format_watts(w) for w in (None, 0, 850, 1234, -1500, 12345)] == ["–", "0", "850", "1.2k", "-1.5k", "12k"]
+    assert [format_watts(w, compact=True) for w in (850, 1234, -1500)] == ["850", "1k", "-2k"]
     states = (SessionState.JOINED, SessionState.SCANNING, SessionState.CREDENTIALS_REJECTED, SessionState.STOPPED)
     colours = {s: status_pixmap(s, 500).toImage().pixelColor(32, 4).name() for s in states}
     assert len(set(colours.values())) == 4
@@ -261,14 +237,31 @@ def test_second_instance_wakes_the_first(qtbot) -> None:  # type: ignore[no-unty
         first.release()
 
 
-def test_self_test_writes_screenshots_in_both_languages(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
-    env.update(HOME=str(tmp_path), XDG_CACHE_HOME=str(tmp_path / "c"), XDG_CONFIG_HOME=str(tmp_path / "cfg"))
-    result = subprocess.run([sys.executable, "-m", "hems_desktop.gui", "--self-test", str(tmp_path / "shots")],
-                            env=env, capture_output=True, text=True, timeout=150)
-    assert result.returncode == 0, result.stdout + result.stderr
+WINDOWED = (
+    "import sys\n"
+    "sys.stdout = sys.stderr = None  # PyInstaller's windowed mode, pythonw, an app started from Finder\n"
+    "from hems_desktop.gui.app import main\n"
+    "sys.exit(main(sys.argv[1:]))\n"
+)
+
+
+def test_self_test_runs_windowed_writes_every_screenshot_and_logs(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    env.update(HOME=str(tmp_path), XDG_CACHE_HOME=str(tmp_path / "c"), XDG_CONFIG_HOME=str(tmp_path / "cfg"),
+               XDG_STATE_HOME=str(tmp_path / "state"), XDG_DATA_HOME=str(tmp_path / "data"))
+    result = subprocess.run([sys.executable, "-c", WINDOWED, "--self-test", str(tmp_path / "shots")],
+                            env=env, capture_output=True, text=True, timeout=240)
+    log = tmp_path / "state" / "hems-desktop" / "log" / "hems-desktop.log"
+    text = log.read_text(encoding="utf-8") if log.exists() else ""
+    assert result.returncode == 0, text[-3000:]
+    assert result.stdout == "" and "Traceback" not in text  # nothing written to a None stream
+    assert "self-test: FAIL" not in text and "checks passed" in text  # the results are in the log file
     names = sorted(p.name for p in (tmp_path / "shots").glob("*.png"))
-    assert names == ["dashboard-en.png", "dashboard-ja.png", "settings-en.png", "settings-ja.png"]
+    expected = {"dashboard-en.png", "dashboard-ja.png", "dashboard-ja-live.png", "window-no-tray.png",
+                "dashboard-dark.png", "dashboard-1y.png"}
+    expected |= {f"settings-{tab}-{lang}.png" for tab in TAB_NAMES for lang in ("en", "ja")}
+    expected |= {f"insights-{view}-{lang}.png" for view in SCREENSHOT_VIEWS for lang in ("en", "ja")}
+    assert set(names) == expected
 
 
 def test_test_connection_button_reports_progress_and_success(qtbot, app_paths) -> None:  # type: ignore[no-untyped-def]

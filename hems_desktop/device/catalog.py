@@ -39,6 +39,35 @@ FAMILY_NAMES: dict[DongleFamily, str] = {
 }
 
 
+@dataclass(frozen=True)
+class UsbId:
+    """A USB vendor:product ID a dongle enumerates with, and where we have it from."""
+
+    vid: int
+    pid: int
+    product: str  # a Product.name
+    source: str
+
+
+# Only IDs with a source. FTDI's 0403:6015 is the FT-X chips' default ID, so another FTDI FT-X
+# device shows the same: the app says "probably", and preselects it only when the saved port is not there.
+USB_IDS: tuple[UsbId, ...] = (
+    UsbId(0x0403, 0x6015, "rs-wsuha-p", "RATOC RS-WSUHA-P: FTDI USB, 0403:6015 (shared/protocol/SKSTACK-ECHONET.md)"),
+)
+
+
+def product_named(name: str) -> Product | None:
+    return next((p for p in PRODUCTS if p.name == name), None)
+
+
+def product_for_usb(vid: int | None, pid: int | None) -> Product | None:
+    """The dongle a USB ID probably is, or None."""
+    for known in USB_IDS:
+        if (known.vid, known.pid) == (vid, pid):
+            return product_named(known.product)
+    return None
+
+
 def family_for(kind: str) -> DongleFamily | None:
     """The family a `--dongle` value forces; None for `auto`. Raises ValueError for an unknown name."""
     key = kind.strip().lower()

@@ -20,6 +20,7 @@ from hems_desktop.collector.events import (
     StateChanged,
 )
 from hems_desktop.errors import ErrorKind
+from hems_desktop.messages import msg
 
 
 class CollectorEvents(QObject):
@@ -40,8 +41,8 @@ class CollectorEvents(QObject):
         elif isinstance(event, ErrorReported):
             self.error.emit(event)
         elif isinstance(event, SlotMissed):
-            self.error.emit(ErrorReported(f"reading for {event.slot:%H:%M} missed: {event.reason}",
-                                          kind=ErrorKind.MISSED))
+            self.error.emit(ErrorReported(msg("reading for {slot} missed: {reason}", slot=f"{event.slot:%H:%M}",
+                                              reason=event.reason), kind=ErrorKind.MISSED))
         elif isinstance(event, FixedTimeReading):
             self.fixed_time.emit(event)
         elif isinstance(event, Recovered):

@@ -6,7 +6,7 @@ import logging
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
-from hems_desktop.collector.events import ErrorReported, StateChanged
+from hems_desktop.collector.events import CollectorEvent, ErrorReported, StateChanged
 from hems_desktop.errors import ErrorKind, HemsError
 from hems_desktop.gui.bridge import CollectorEvents
 from hems_desktop.session import SessionState
@@ -36,10 +36,10 @@ class CollectorWorker(QObject):
 
         status = 2
         try:
-            self._run = prepare_run(self._settings, on_event=self._events.dispatch, demo_speed=self._demo_speed,
+            self._run = prepare_run(self._settings, on_event=self._dispatch, demo_speed=self._demo_speed,
                                     give_up_before_first_join=False)
         except HemsError as exc:
-            self._events.error.emit(ErrorReported(str(exc), fatal=True, kind=exc.kind))
+            self._events.error.emit(ErrorReported(exc.message, fatal=True, kind=exc.kind))  # the Message: translatable
             self.finished.emit(status)
             return
         try:
@@ -51,6 +51,14 @@ class CollectorWorker(QObject):
         finally:
             self._run.close()
             self.finished.emit(status)
+
+    def _dispatch(self, event: CollectorEvent) -> None:
+        if self._stop_requested and isinstance(event, ErrorReported):
+            # What goes wrong after we asked the collector to stop is the stop itself (a scan cut
+            # short): not a failure to tell the user about.
+            log.info("while stopping: %s", event.message)
+            return
+        self._events.dispatch(event)
 
     def stop(self) -> None:
         """Thread-safe: asks the collector to end (SKTERM) at its next chance."""

@@ -1,275 +1,199 @@
-"""The settings dialog: every field validated by the core before anything is saved."""
+"""The settings dialog: every field validated by the core before anything is saved.
+
+Each error appears under its field in the UI language and goes away as soon as the field is
+right (after a refused Save the form is checked again on every change). What would stop the
+collector later is refused now: a file in a folder that does not exist (with an offer to
+create it), Pub/Sub without the client library or without a project. In interval mode the cron
+field is not used, so it is not checked. The dialog is not modal: the tray menu stays usable.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import dataclasses
 import datetime as dt
+import importlib.util
+import os
 from collections.abc import Callable
+from pathlib import Path
+from typing import Any, NamedTuple
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QEvent, QTimer, Signal
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
     QDialog,
     QDialogButtonBox,
-    QDoubleSpinBox,
     QFileDialog,
-    QFormLayout,
-    QHBoxLayout,
     QLabel,
-    QLineEdit,
-    QPushButton,
-    QSpinBox,
+    QSizePolicy,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from hems_desktop.credentials import Credentials
-from hems_desktop.device.catalog import dongle_choices
-from hems_desktop.device.ports import serial_ports
+from hems_desktop.describe import describe_os_error
 from hems_desktop.errors import HemsError
+from hems_desktop.gui.field_errors import FieldErrors
+from hems_desktop.gui.retranslate import Texts, is_language_change
+from hems_desktop.gui.settings_pages import SettingsPages
 from hems_desktop.gui.tasks import BackgroundTask
+from hems_desktop.gui.text import core_text
+from hems_desktop.gui.theme import error_colour
+from hems_desktop.insights.tariff import Tariff, TariffError, tariff_to_json
+from hems_desktop.messages import as_message
 from hems_desktop.reading import Reading
 from hems_desktop.schedule import build_schedule
 from hems_desktop.settings import ConfigError, Settings
 from hems_desktop.settings.form import FormErrors, parse_form
-from hems_desktop.settings.parsers import FORMATS, format_channel, format_pan_id, parse_cron
+from hems_desktop.settings.parsers import parse_cron
 from hems_desktop.settings.preferences import DesktopPreferences
 
-BAUD_RATES = ("115200", "57600", "38400", "19200", "9600")
+PREFERRED_SIZE = (640, 620)
 
 
-class SettingsDialog(QDialog):
+class SettingsResult(NamedTuple):
+    settings: Settings
+    prefs: DesktopPreferences
+    credentials: Credentials
+    tariff: Tariff
+
+    @property
+    def tariff_json(self) -> dict[str, Any]:
+        return tariff_to_json(self.tariff)
+
+
+class SettingsDialog(SettingsPages, QDialog):
     forget_network_requested = Signal()
+    save_requested = Signal(object)  # SettingsResult
 
-    def __init__(
-        self,
-        settings: Settings,
-        prefs: DesktopPreferences,
-        credentials: Credentials,
-        keyring_problem: str | None = None,
-        parent: QWidget | None = None,
-    ) -> None:
+    def __init__(self, settings: Settings, prefs: DesktopPreferences, credentials: Credentials,
+                 keyring_problem: str | None = None, parent: QWidget | None = None, *,
+                 tariff: Tariff | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(self.tr("HEMS Desktop settings"))
-        self._settings = settings
-        self._prefs = prefs
-        self._result: tuple[Settings, DesktopPreferences, Credentials] | None = None
+        self.setModal(False)
+        self.texts = Texts()
+        self.texts.bind(self.setWindowTitle, lambda: self.tr("HEMS Desktop settings"))
+        self._settings, self._prefs = settings, prefs
+        self._result: SettingsResult | None = None
+        self.close_on_save = True  # the app closes it itself once the values are stored
+        self._checking = False  # after a refused Save, every change is checked again
         self._test = BackgroundTask(self)
         layout = QVBoxLayout(self)
         self.tabs = QTabWidget()
-        layout.addWidget(self.tabs)
-        self._build_connection(settings, credentials, keyring_problem)
+        self.errors = FieldErrors(self.tabs)
+        layout.addWidget(self.tabs, 1)
+        self._build_connection(settings, prefs, credentials, keyring_problem)
         self._build_outputs(settings)
         self._build_schedule(settings)
         self._build_household(prefs)
-        self._build_general(prefs)
+        self._build_tariff()
+        self._build_general(settings, prefs)
+        self.tariff_editor.set_tariff(tariff or Tariff(contract_amperes=prefs.contract_amperes))
         self.error_label = QLabel("")
-        self.error_label.setStyleSheet("color: #c62828;")
         self.error_label.setWordWrap(True)
+        self.error_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)  # never widens
         layout.addWidget(self.error_label)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.cancel_button = buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        self.texts.bind(self.save_button.setText, lambda: self.tr("&Save"))
+        self.texts.bind(self.cancel_button.setText, lambda: self.tr("Cancel"))
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self.resize(560, 520)
-
-    # ---- tabs ----
-
-    def _build_connection(self, settings: Settings, credentials: Credentials, keyring_problem: str | None) -> None:
-        page = QWidget()
-        form = QFormLayout(page)
-        ports = QHBoxLayout()
-        self.port_combo = QComboBox()
-        self.port_combo.setEditable(True)
-        self.refresh_ports_button = QPushButton(self.tr("Refresh"))
-        self.refresh_ports_button.clicked.connect(self.refresh_ports)
-        ports.addWidget(self.port_combo, 1)
-        ports.addWidget(self.refresh_ports_button)
-        form.addRow(self.tr("Serial port"), ports)
-        self.refresh_ports(selected=settings.serial_port)
-        self.baud_combo = QComboBox()
-        self.baud_combo.setEditable(True)
-        self.baud_combo.addItems(BAUD_RATES)
-        self.baud_combo.setCurrentText(str(settings.baudrate))
-        form.addRow(self.tr("Baud rate"), self.baud_combo)
-        self.dongle_combo = QComboBox()
-        self.dongle_combo.addItems(dongle_choices())
-        self.dongle_combo.setCurrentText(settings.dongle)
-        form.addRow(self.tr("Dongle type"), self.dongle_combo)
-        self.id_edit = QLineEdit(credentials.route_b_id)
-        self.id_edit.setMaxLength(32)
-        self.id_edit.setPlaceholderText(self.tr("32 letters and digits from your power company"))
-        form.addRow(self.tr("B-route ID"), self.id_edit)
-        self.password_edit = QLineEdit(credentials.password)
-        self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.password_edit.setMaxLength(12)
-        form.addRow(self.tr("B-route password"), self.password_edit)
-        self.keyring_label = QLabel(
-            keyring_problem or self.tr("The ID and password are kept in the system keyring, never in a file.")
-        )
-        self.keyring_label.setWordWrap(True)
-        if keyring_problem:
-            self.keyring_label.setStyleSheet("color: #e65100;")
-        form.addRow("", self.keyring_label)
-        self.channel_edit = QLineEdit("" if settings.meter_channel is None else format_channel(settings.meter_channel))
-        self.channel_edit.setPlaceholderText(self.tr("automatic (e.g. 3B)"))
-        form.addRow(self.tr("Meter channel"), self.channel_edit)
-        self.pan_edit = QLineEdit("" if settings.meter_pan_id is None else format_pan_id(settings.meter_pan_id))
-        self.pan_edit.setPlaceholderText(self.tr("automatic (e.g. 8CF5)"))
-        form.addRow(self.tr("Meter PAN ID"), self.pan_edit)
-        self.ipv6_edit = QLineEdit(settings.meter_ipv6 or "")
-        self.ipv6_edit.setPlaceholderText(self.tr("automatic"))
-        form.addRow(self.tr("Meter address"), self.ipv6_edit)
-        row = QHBoxLayout()
-        self.forget_button = QPushButton(self.tr("Forget cached network"))
-        self.forget_button.clicked.connect(self.forget_network_requested)
-        self.test_button = QPushButton(self.tr("Test connection"))
-        self.test_button.clicked.connect(self.test_connection)
-        row.addWidget(self.forget_button)
-        row.addWidget(self.test_button)
-        form.addRow("", row)
-        self.test_label = QLabel("")
-        self.test_label.setWordWrap(True)
-        form.addRow("", self.test_label)
-        self.demo_check = QCheckBox(self.tr("Demo mode (built-in virtual meter, no hardware)"))
-        self.demo_check.setChecked(self._prefs.demo)
-        form.addRow("", self.demo_check)
-        self.tabs.addTab(page, self.tr("Connection"))
-
-    def _build_outputs(self, settings: Settings) -> None:
-        page = QWidget()
-        form = QFormLayout(page)
-        outputs = set(settings.outputs)
-        self.file_check = QCheckBox(self.tr("Write readings to a file"))
-        self.file_check.setChecked("file" in outputs)
-        form.addRow(self.file_check)
-        file_row = QHBoxLayout()
-        self.file_edit = QLineEdit(str(settings.file))
-        browse = QPushButton(self.tr("Browse…"))
-        browse.clicked.connect(self._browse_file)
-        file_row.addWidget(self.file_edit, 1)
-        file_row.addWidget(browse)
-        form.addRow(self.tr("File"), file_row)
-        self.format_combo = QComboBox()
-        self.format_combo.addItems(FORMATS)
-        self.format_combo.setCurrentText(settings.format)
-        form.addRow(self.tr("Format"), self.format_combo)
-        self.cloud_check = QCheckBox(self.tr("Publish to Google Cloud Pub/Sub"))
-        self.cloud_check.setChecked("cloud" in outputs)
-        form.addRow(self.cloud_check)
-        self.project_edit = QLineEdit(settings.project)
-        form.addRow(self.tr("Project"), self.project_edit)
-        self.topic_edit = QLineEdit(settings.topic)
-        form.addRow(self.tr("Topic"), self.topic_edit)
-        self.tabs.addTab(page, self.tr("Outputs"))
-
-    def _build_schedule(self, settings: Settings) -> None:
-        page = QWidget()
-        form = QFormLayout(page)
-        self.mode_combo = QComboBox()
-        self.mode_combo.addItem(self.tr("On a schedule (cron)"), "schedule")
-        self.mode_combo.addItem(self.tr("At a fixed interval"), "interval")
-        self.mode_combo.setCurrentIndex(0 if settings.mode == "schedule" else 1)
-        form.addRow(self.tr("Mode"), self.mode_combo)
-        self.cron_edit = QLineEdit(settings.schedule)
-        form.addRow(self.tr("Schedule (cron)"), self.cron_edit)
-        self.interval_spin = QSpinBox()
-        self.interval_spin.setRange(10, 86400)
-        self.interval_spin.setSuffix(" s")
-        self.interval_spin.setValue(max(10, settings.interval))
-        form.addRow(self.tr("Interval"), self.interval_spin)
-        self.preview_label = QLabel("")
-        form.addRow(self.tr("Next readings"), self.preview_label)
-        self.cron_edit.textChanged.connect(self.update_preview)
-        self.mode_combo.currentIndexChanged.connect(self.update_preview)
-        self.interval_spin.valueChanged.connect(self.update_preview)
+        self._wire()
+        self._enable_fields()
         self.update_preview()
-        self.tabs.addTab(page, self.tr("Schedule"))
+        self._fit_to_screen()
 
-    def _build_household(self, prefs: DesktopPreferences) -> None:
-        page = QWidget()
-        form = QFormLayout(page)
-        self.amperes_spin = QSpinBox()
-        self.amperes_spin.setRange(1, 200)
-        self.amperes_spin.setSuffix(" A")
-        self.amperes_spin.setValue(prefs.contract_amperes)
-        form.addRow(self.tr("Contract amperage"), self.amperes_spin)
-        self.alert_spin = QSpinBox()
-        self.alert_spin.setRange(0, 100)
-        self.alert_spin.setSuffix(" %")
-        self.alert_spin.setValue(prefs.alert_percent)
-        form.addRow(self.tr("Warn at (0 = off)"), self.alert_spin)
-        self.price_spin = QDoubleSpinBox()
-        self.price_spin.setRange(0, 1000)
-        self.price_spin.setDecimals(2)
-        self.price_spin.setSuffix(self.tr(" yen/kWh"))
-        self.price_spin.setValue(prefs.price_per_kwh)
-        form.addRow(self.tr("Energy price"), self.price_spin)
-        self.basic_spin = QDoubleSpinBox()
-        self.basic_spin.setRange(0, 100000)
-        self.basic_spin.setDecimals(0)
-        self.basic_spin.setSuffix(self.tr(" yen/month"))
-        self.basic_spin.setValue(prefs.basic_monthly)
-        form.addRow(self.tr("Basic charge"), self.basic_spin)
-        self.tabs.addTab(page, self.tr("Household"))
+    def _wire(self) -> None:
+        self.forget_button.clicked.connect(self.forget_network_requested)
+        self.test_button.clicked.connect(self.test_connection)
+        self.browse_button.clicked.connect(self._browse_file)
+        self.create_folder_button.clicked.connect(self._create_folder)
+        self._recheck = QTimer(self)
+        self._recheck.setSingleShot(True)
+        self._recheck.setInterval(150)
+        self._recheck.timeout.connect(self._check_again)
+        for edit in (self.id_edit, self.password_edit, self.channel_edit, self.pan_edit, self.ipv6_edit,
+                     self.file_edit, self.project_edit, self.topic_edit, self.cron_edit):
+            edit.textChanged.connect(lambda _: self._changed())
+        for combo in (self.port_combo, self.baud_combo):
+            combo.editTextChanged.connect(lambda _: self._changed())
+        for combo in (self.dongle_combo, self.format_combo, self.mode_combo, self.language_combo):
+            combo.currentIndexChanged.connect(lambda _: self._changed())
+        for check in (self.demo_check, self.file_check, self.cloud_check):
+            check.toggled.connect(lambda _: self._changed())
+        for spin in (self.interval_spin, self.amperes_spin, self.alert_spin, self.keep_spin):
+            spin.valueChanged.connect(lambda _: self._changed())
+        self.tariff_editor.changed.connect(self._changed)
+        # One contract amperage: the household's warning and the tariff's basic charge use the same.
+        self.amperes_spin.valueChanged.connect(self.tariff_editor.amperes_spin.setValue)
+        self.tariff_editor.amperes_spin.valueChanged.connect(
+            lambda value: self.amperes_spin.setValue(value) if value else None)
 
-    def _build_general(self, prefs: DesktopPreferences) -> None:
-        page = QWidget()
-        form = QFormLayout(page)
-        self.language_combo = QComboBox()
-        self.language_combo.addItem(self.tr("System language"), "system")
-        self.language_combo.addItem("日本語", "ja")
-        self.language_combo.addItem("English", "en")
-        self.language_combo.setCurrentIndex(max(0, self.language_combo.findData(prefs.language)))
-        form.addRow(self.tr("Language"), self.language_combo)
-        self.login_check = QCheckBox(self.tr("Start at login"))
-        self.login_check.setChecked(prefs.start_at_login)
-        form.addRow(self.login_check)
-        self.notify_check = QCheckBox(self.tr("Show notifications"))
-        self.notify_check.setChecked(prefs.notifications)
-        form.addRow(self.notify_check)
-        self.keep_spin = QSpinBox()
-        self.keep_spin.setRange(0, 36500)
-        self.keep_spin.setSpecialValueText(self.tr("forever"))
-        self.keep_spin.setSuffix(self.tr(" days"))
-        self.keep_spin.setValue(self._settings.keep_days or 0)
-        form.addRow(self.tr("Keep raw readings"), self.keep_spin)
-        self.tabs.addTab(page, self.tr("General"))
+    def _fit_to_screen(self) -> None:
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            self.resize(*PREFERRED_SIZE)
+            return
+        available = screen.availableGeometry()
+        self.resize(min(PREFERRED_SIZE[0], int(available.width() * 0.9)),
+                    min(PREFERRED_SIZE[1], int(available.height() * 0.9)))
 
     # ---- behaviour ----
 
-    def refresh_ports(self, selected: str | None = None) -> None:
-        current = selected or self.port_combo.currentText()
-        self.port_combo.clear()
-        for port in serial_ports():
-            self.port_combo.addItem(port.label, port.device)
-        index = self.port_combo.findData(current)
-        if index >= 0:
-            self.port_combo.setCurrentIndex(index)
-        else:
-            self.port_combo.setEditText(current)
+    def _changed(self) -> None:
+        self.update_preview()
+        if self._checking:
+            self._recheck.start()
 
-    def _port(self) -> str:
-        text = self.port_combo.currentText()
-        index = self.port_combo.findText(text)
-        data = self.port_combo.itemData(index) if index >= 0 else None
-        return str(data) if data else text.split(" — ")[0].strip()
+    def _check_again(self) -> None:
+        try:
+            self.collect()
+        except FormErrors as exc:
+            self._show_errors(exc.errors, focus=False)
+            return
+        self._show_errors({}, focus=False)
+
+    def _show_errors(self, errors: dict[str, str], focus: bool = True) -> None:
+        self.errors.show(errors, focus)
+        self.create_folder_button.setVisible("file" in errors and self._missing_folder() is not None)
+        self.error_label.setText(self.errors.summary())
+        self.error_label.setStyleSheet(f"color: {error_colour(self.palette())};")
 
     def _browse_file(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, self.tr("Output file"), self.file_edit.text())
         if path:
             self.file_edit.setText(path)
 
-    def update_preview(self) -> None:
+    def _missing_folder(self) -> Path | None:
+        folder = Path(self.file_edit.text().strip() or "hems_data.dat").expanduser().absolute().parent
         try:
-            mode = str(self.mode_combo.currentData())
-            schedule = build_schedule(mode, parse_cron(self.cron_edit.text()), self.interval_spin.value(),
-                                      dt.datetime.now().astimezone())
+            return None if folder.exists() else folder
+        except OSError:  # a name too long for the file system: _output_errors says why
+            return None
+
+    def _create_folder(self) -> None:
+        folder = self._missing_folder()
+        if folder is not None:
+            try:
+                folder.mkdir(parents=True)
+            except OSError as exc:
+                self.errors.show({**self.errors.raw, "file": self.tr("%1 could not be created: %2")
+                                  .replace("%1", str(folder)).replace("%2", exc.strerror or str(exc))})
+                return
+        self._check_again()
+
+    def update_preview(self) -> None:
+        mode = str(self.mode_combo.currentData())
+        try:
+            cron = parse_cron(self.cron_edit.text()) if mode == "schedule" else self._settings.schedule
+            schedule = build_schedule(mode, cron, self.interval_spin.value(), dt.datetime.now().astimezone())
         except (ValueError, ConfigError) as exc:
-            self.preview_label.setText(self.tr("Invalid schedule: %1").replace("%1", str(exc)))
+            self.preview_label.setText(self.tr("Invalid schedule: %1").replace("%1", core_text(as_message(exc)
+                                                                                           or str(exc))))
             return
         times, at = [], dt.datetime.now().astimezone()
         for _ in range(3):
@@ -277,18 +201,44 @@ class SettingsDialog(QDialog):
             times.append(at.strftime("%m-%d %H:%M:%S"))
         self.preview_label.setText(", ".join(times))
 
-    def collect(self) -> tuple[Settings, DesktopPreferences, Credentials]:
+    def _output_errors(self) -> dict[str, str]:
+        """What would stop the collector at its start: refused now, not after Save."""
+        errors: dict[str, str] = {}
+        if self.file_check.isChecked():
+            path = Path(self.file_edit.text().strip() or "hems_data.dat").expanduser()
+            try:
+                folder = path.absolute().parent
+                if not folder.exists():
+                    errors["file"] = self.tr("The folder %1 does not exist.").replace("%1", str(folder))
+                elif path.is_dir():
+                    errors["file"] = self.tr("%1 is a folder: choose a file in it.").replace("%1", str(path))
+                elif not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+                    errors["file"] = self.tr("%1 cannot be written (no permission).").replace("%1", str(path))
+            except OSError as exc:
+                errors["file"] = describe_os_error(exc)
+        if self.cloud_check.isChecked():
+            if not (self.project_edit.text().strip() and self.topic_edit.text().strip()):
+                errors["project"] = self.tr("Pub/Sub needs a project and a topic")
+            elif importlib.util.find_spec("google.cloud") is None or importlib.util.find_spec(
+                    "google.cloud.pubsub_v1") is None:
+                errors["project"] = self.tr("This installation of HEMS Desktop cannot publish to Pub/Sub "
+                                            "(the Google Cloud client is not included).")
+        return errors
+
+    def collect(self) -> SettingsResult:
         """The dialog's values through the options' own parsers; raises FormErrors naming each bad field."""
         route_b_id, password = self.id_edit.text().strip(), self.password_edit.text()
         demo = self.demo_check.isChecked()
         mode = str(self.mode_combo.currentData())
         outputs = [name for name, check in (("file", self.file_check), ("cloud", self.cloud_check))
                    if check.isChecked()]
+        # Outputs this dialog does not show (MQTT, metrics, set in the file or by the CLI) are kept as they are.
+        outputs += [kind for kind in self._settings.outputs if kind not in ("stdout", "file", "cloud")]
         raw: dict[str, object] = {
-            "serial_port": self._port(), "baudrate": self.baud_combo.currentText(),
-            "dongle": self.dongle_combo.currentText(), "meter_channel": self.channel_edit.text(),
+            "serial_port": self.port(), "baudrate": self.baud_combo.currentText(),
+            "dongle": str(self.dongle_combo.currentData()), "meter_channel": self.channel_edit.text(),
             "meter_pan_id": self.pan_edit.text(), "meter_ipv6": self.ipv6_edit.text(),
-            "output": ",".join(outputs), "format": self.format_combo.currentText(),
+            "output": ",".join(outputs), "format": str(self.format_combo.currentData()),
             "file": self.file_edit.text().strip() or "hems_data.dat",
             "project": self.project_edit.text().strip(), "topic": self.topic_edit.text().strip(),
             "mode": mode, "interval": self.interval_spin.value(), "demo": demo,
@@ -296,51 +246,72 @@ class SettingsDialog(QDialog):
         }
         if mode == "schedule":
             raw["schedule"] = self.cron_edit.text()
-        else:  # an unused cron field never blocks Save: kept when valid, else left as it was
+        else:  # the unused cron field never blocks Save: kept when valid, else left as it was
             with contextlib.suppress(ValueError):
                 raw["schedule"] = parse_cron(self.cron_edit.text())
         if route_b_id or password or not demo:
             raw["route_b_id"], raw["route_b_password"] = route_b_id, password
         errors: dict[str, str] = {}
+        values: dict[str, Any] = {}
         try:
             values = parse_form(Settings, raw)
         except FormErrors as exc:
             errors.update(exc.errors)
-            values = {}
-        if not self._port() and not demo:
+        if not self.port() and not demo:
             errors["serial_port"] = self.tr("Choose the serial port of the Wi-SUN dongle")
-        if self.cloud_check.isChecked() and not (self.project_edit.text().strip() and self.topic_edit.text().strip()):
-            errors["project"] = self.tr("Pub/Sub needs a project and a topic")
+        errors.update(self._output_errors())
         prefs_raw = {
             "contract_amperes": self.amperes_spin.value(), "alert_percent": self.alert_spin.value(),
-            "price_per_kwh": self.price_spin.value(), "basic_monthly": self.basic_spin.value(),
+            "price_per_kwh": self._prefs.price_per_kwh, "basic_monthly": self._prefs.basic_monthly,
             "language": str(self.language_combo.currentData()), "start_at_login": self.login_check.isChecked(),
             "demo": demo, "notifications": self.notify_check.isChecked(),
         }
+        prefs = self._prefs
         try:
             prefs = DesktopPreferences(**parse_form(DesktopPreferences, prefs_raw))
         except FormErrors as exc:
             errors.update(exc.errors)
+        try:
+            tariff = self.tariff_editor.tariff()
+        except TariffError as exc:
+            errors["tariff"] = str(exc)
+            tariff = Tariff()
         if errors:
             raise FormErrors(errors)
         values.pop("route_b_id", None)
         values.pop("route_b_password", None)
         values["output"] = values.get("output") or None
         settings = dataclasses.replace(self._settings, **values)
-        return settings, prefs, Credentials(route_b_id, password)
+        return SettingsResult(settings, prefs, Credentials(route_b_id, password), tariff)
 
     def accept(self) -> None:
         try:
             self._result = self.collect()
-        except ConfigError as exc:
-            self.error_label.setText(str(exc))  # refused: nothing is saved
+        except FormErrors as exc:
+            self._checking = True
+            self._show_errors(exc.errors)  # refused: nothing is saved
             return
-        self.error_label.setText("")
+        self._show_errors({}, focus=False)
+        self.save_requested.emit(self._result)
+        if self.close_on_save:
+            super().accept()
+
+    def saved(self) -> None:
+        """The app stored the values: close."""
         super().accept()
 
     @property
-    def result_values(self) -> tuple[Settings, DesktopPreferences, Credentials] | None:
+    def result_values(self) -> SettingsResult | None:
         return self._result
+
+    def changeEvent(self, event: QEvent) -> None:  # Qt's name
+        if is_language_change(event):
+            self.texts.refresh()
+            self.errors.refresh()
+            self.error_label.setText(self.errors.summary())
+            self.update_preview()
+            self.refresh_ports(selected=self.port())
+        super().changeEvent(event)
 
     # ---- test connection ----
 
@@ -348,9 +319,11 @@ class SettingsDialog(QDialog):
         if self._test.running:
             return
         try:
-            settings, _, credentials = self.collect()
-        except ConfigError as exc:
-            self.test_label.setText(str(exc))
+            settings, _, credentials, _ = self.collect()
+        except FormErrors as exc:
+            self._checking = True
+            self._show_errors(exc.errors)
+            self.test_label.setText(self.errors.summary())
             return
         from hems_desktop.app import RunSetupError, open_endpoint
         from hems_desktop.app.connection_test import run_connection_test
@@ -360,7 +333,7 @@ class SettingsDialog(QDialog):
         try:
             endpoint = open_endpoint(settings)  # the same path the collector takes, demo meter included
         except RunSetupError as exc:
-            self.test_label.setText(str(exc))
+            self.test_label.setText(core_text(exc.message))
             return
         self.test_button.setEnabled(False)
         self.test_label.setText(self.tr("Testing…"))
@@ -388,7 +361,8 @@ class SettingsDialog(QDialog):
 
     def _test_failed(self, error: BaseException) -> None:
         self.test_button.setEnabled(True)
-        message = str(error) if isinstance(error, HemsError) else f"unexpected error: {error}"
+        message = core_text(error.message) if isinstance(error, HemsError) else self.tr(
+            "unexpected error: %1").replace("%1", str(error))
         self.test_label.setText(self.tr("It did not work: %1").replace("%1", message))
 
     def done(self, result: int) -> None:

@@ -8,15 +8,17 @@ and a TariffError's field path (`tiers[1].up_to_kwh`) selects the cell or field 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QEvent, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -27,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from hems_desktop.gui.retranslate import Texts, is_language_change
 from hems_desktop.insights.presets import PRESETS
 from hems_desktop.insights.tariff import Tariff, TariffError, tariff_from_json, tariff_to_json
 
@@ -56,20 +59,41 @@ class TariffEditor(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._meta: dict[str, Any] = {}
+        self.texts = Texts()
+        self._error: TariffError | None = None
         self._build()
         self.set_tariff(Tariff())
 
-    def _table(self, headers: list[str]) -> QTableWidget:
+    def changeEvent(self, event: QEvent) -> None:  # Qt's name
+        if is_language_change(event):
+            self.texts.refresh()
+            self._show_source()
+            self._show_error(self._error)
+        super().changeEvent(event)
+
+    def _label(self, make: Callable[[], str]) -> QLabel:
+        label = QLabel()
+        self.texts.bind(label.setText, make)
+        return label
+
+    def _group(self, make: Callable[[], str]) -> QGroupBox:
+        box = QGroupBox()
+        self.texts.bind(box.setTitle, make)
+        return box
+
+    def _table(self, headers: list[Callable[[], str]]) -> QTableWidget:
         table = QTableWidget(0, len(headers))
-        table.setHorizontalHeaderLabels(headers)
-        table.horizontalHeader().setStretchLastSection(True)
+        self.texts.call(lambda: table.setHorizontalHeaderLabels([make() for make in headers]))
+        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)  # every header readable
         table.setMinimumHeight(110)
         table.itemChanged.connect(lambda _: self.changed.emit())
         return table
 
     def _rows_buttons(self, table: QTableWidget) -> QHBoxLayout:
         row = QHBoxLayout()
-        add, remove = QPushButton(self.tr("Add row")), QPushButton(self.tr("Remove row"))
+        add, remove = QPushButton(), QPushButton()
+        self.texts.bind(add.setText, lambda: self.tr("Add row"))
+        self.texts.bind(remove.setText, lambda: self.tr("Remove row"))
         add.clicked.connect(lambda: table.insertRow(table.rowCount()))
         remove.clicked.connect(lambda: table.removeRow(max(table.currentRow(), table.rowCount() - 1))
                                if table.rowCount() else None)
@@ -84,67 +108,72 @@ class TariffEditor(QWidget):
         self.preset_combo = QComboBox()
         for key, preset in PRESETS.items():
             self.preset_combo.addItem(preset.name, key)
-        apply = QPushButton(self.tr("Start from this preset"))
+        apply = QPushButton()
+        self.texts.bind(apply.setText, lambda: self.tr("Start from this preset"))
         apply.clicked.connect(self._apply_preset)
-        top.addWidget(QLabel(self.tr("Preset")))
+        top.addWidget(self._label(lambda: self.tr("Preset")))
         top.addWidget(self.preset_combo, 1)
         top.addWidget(apply)
         layout.addLayout(top)
         self.source_label = QLabel()
         self.source_label.setWordWrap(True)
         # The same words as presets.CHECK_NOTE, as a literal so the translation tools find it.
-        self.note_label = QLabel(self.tr("Example prices only: check them against your utility's current price "
-                                         "list and your bill; enter the month's fuel-cost adjustment and your sell "
-                                         "price."))
+        self.note_label = self._label(lambda: self.tr(
+            "Example prices only: check them against your utility's current price list and your bill; enter the "
+            "month's fuel-cost adjustment and your sell price."))
         self.note_label.setWordWrap(True)
         layout.addWidget(self.source_label)
         layout.addWidget(self.note_label)
 
-        basic = QGroupBox(self.tr("Basic charge"))
+        basic = self._group(lambda: self.tr("Basic charge"))
         basic_form = QFormLayout(basic)
+        basic_form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)  # long captions above their fields
         self.amperes_spin = QSpinBox()
         self.amperes_spin.setRange(0, 200)
         self.amperes_spin.setSuffix(" A")
-        self.amperes_spin.setSpecialValueText(self.tr("none"))
-        self.basic_table = self._table([self.tr("Amperes"), self.tr("¥ per month")])
+        self.texts.bind(self.amperes_spin.setSpecialValueText, lambda: self.tr("none"))
+        self.basic_table = self._table([lambda: self.tr("Amperes"), lambda: self.tr("¥ per month")])
         self.basic_spin = _spin(0, 100_000, 2, " ¥")
-        basic_form.addRow(self.tr("Contract amperage"), self.amperes_spin)
-        basic_form.addRow(self.tr("Basic charge by amperage"), self.basic_table)
-        basic_form.addRow(self.tr("Fixed monthly or minimum charge (when the table is empty)"), self.basic_spin)
+        basic_form.addRow(self._label(lambda: self.tr("Contract amperage")), self.amperes_spin)
+        basic_form.addRow(self._label(lambda: self.tr("Basic charge by amperage")), self.basic_table)
+        basic_form.addRow(self._label(lambda: self.tr("Fixed monthly or minimum charge (when the table is empty)")),
+                          self.basic_spin)
         layout.addWidget(basic)
 
-        energy = QGroupBox(self.tr("Energy charge"))
+        energy = self._group(lambda: self.tr("Energy charge"))
         energy_layout = QVBoxLayout(energy)
-        self.tiers_table = self._table([self.tr("Up to kWh (empty: no limit)"), self.tr("¥/kWh")])
-        energy_layout.addWidget(QLabel(self.tr("Tiers over the billing period (段階料金)")))
+        self.tiers_table = self._table([lambda: self.tr("Up to kWh (empty: no limit)"), lambda: self.tr("¥/kWh")])
+        energy_layout.addWidget(self._label(lambda: self.tr("Tiers over the billing period (段階料金)")))
         energy_layout.addWidget(self.tiers_table)
         energy_layout.addLayout(self._rows_buttons(self.tiers_table))
-        self.bands_table = self._table([self.tr("Name"), self.tr("From"), self.tr("To"), self.tr("¥/kWh"),
-                                        self.tr("Days (all, weekday, holiday)"), self.tr("Months (e.g. 7,8,9)")])
-        energy_layout.addWidget(QLabel(self.tr("Time-of-use bands (energy outside them takes the tiers)")))
+        self.bands_table = self._table([lambda: self.tr("Name"), lambda: self.tr("From"), lambda: self.tr("To"),
+                                        lambda: self.tr("¥/kWh"), lambda: self.tr("Days (all, weekday, holiday)"),
+                                        lambda: self.tr("Months (e.g. 7,8,9)")])
+        energy_layout.addWidget(self._label(lambda: self.tr("Time-of-use bands (energy outside them takes the tiers)")))
         energy_layout.addWidget(self.bands_table)
         energy_layout.addLayout(self._rows_buttons(self.bands_table))
         layout.addWidget(energy)
 
-        other = QGroupBox(self.tr("Surcharge, adjustment, selling"))
+        other = self._group(lambda: self.tr("Surcharge, adjustment, selling"))
         form = QFormLayout(other)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.surcharge_spin = _spin(0, 100, 2, " ¥/kWh")
         self.fuel_spin = _spin(-100, 100, 2, " ¥/kWh")
-        self.fuel_table = self._table([self.tr("Month (YYYY-MM)"), self.tr("¥/kWh")])
+        self.fuel_table = self._table([lambda: self.tr("Month (YYYY-MM)"), lambda: self.tr("¥/kWh")])
         self.sell_spin = _spin(0, 100, 2, " ¥/kWh")
         self.billing_spin = QSpinBox()
         self.billing_spin.setRange(1, 31)
         self.holidays_edit = QLineEdit()
         self.holidays_edit.setPlaceholderText("12-30, 12-31, 01-02")
         self.co2_spin = _spin(0, 5, 3, " kg/kWh")
-        form.addRow(self.tr("Renewable surcharge (再エネ賦課金)"), self.surcharge_spin)
-        form.addRow(self.tr("Fuel-cost adjustment, other months"), self.fuel_spin)
-        form.addRow(self.tr("Fuel-cost adjustment by month"), self.fuel_table)
+        form.addRow(self._label(lambda: self.tr("Renewable surcharge (再エネ賦課金)")), self.surcharge_spin)
+        form.addRow(self._label(lambda: self.tr("Fuel-cost adjustment, other months")), self.fuel_spin)
+        form.addRow(self._label(lambda: self.tr("Fuel-cost adjustment by month")), self.fuel_table)
         form.addRow("", self._rows_buttons(self.fuel_table))
-        form.addRow(self.tr("Sell price for exported energy"), self.sell_spin)
-        form.addRow(self.tr("Meter-reading day (billing period start)"), self.billing_spin)
-        form.addRow(self.tr("Extra holidays (MM-DD)"), self.holidays_edit)
-        form.addRow(self.tr("CO₂ emission factor"), self.co2_spin)
+        form.addRow(self._label(lambda: self.tr("Sell price for exported energy")), self.sell_spin)
+        form.addRow(self._label(lambda: self.tr("Meter-reading day (billing period start)")), self.billing_spin)
+        form.addRow(self._label(lambda: self.tr("Extra holidays (MM-DD)")), self.holidays_edit)
+        form.addRow(self._label(lambda: self.tr("CO₂ emission factor")), self.co2_spin)
         layout.addWidget(other)
         self.error_label = QLabel()
         self.error_label.setWordWrap(True)
@@ -183,8 +212,7 @@ class TariffEditor(QWidget):
 
     def set_tariff(self, tariff: Tariff) -> None:
         self._meta = {"name": tariff.name, "source": tariff.source, "prices_as_of": tariff.prices_as_of}
-        self.source_label.setText(self.tr("%1 — source: %2 (prices of %3)").replace("%1", tariff.name)
-                                  .replace("%2", tariff.source or "–").replace("%3", tariff.prices_as_of or "–"))
+        self._show_source()
         self.amperes_spin.setValue(tariff.contract_amperes or 0)
         self._fill(self.basic_table, [[str(a), f"{y:g}"] for a, y in tariff.basic_by_amperes])
         self.basic_spin.setValue(tariff.basic_monthly)
@@ -239,7 +267,17 @@ class TariffEditor(QWidget):
         """What to store under the settings file's `tariff` key."""
         return tariff_to_json(self.tariff())
 
+    def _show_source(self) -> None:
+        meta = self._meta
+        name = str(meta.get("name", ""))
+        if name == Tariff().name:  # the built-in default's name is ours to translate (presets have their own)
+            name = self.tr("Flat rate")
+        self.source_label.setText(self.tr("%1 — source: %2 (prices of %3)").replace("%1", name)
+                                  .replace("%2", str(meta.get("source") or "–"))
+                                  .replace("%3", str(meta.get("prices_as_of") or "–")))
+
     def _show_error(self, error: TariffError | None) -> None:
+        self._error = error
         for widget in self._fields.values():
             widget.setToolTip("")
         if error is None:

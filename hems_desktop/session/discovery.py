@@ -8,6 +8,7 @@ import threading
 from collections.abc import Callable
 
 from hems_desktop.device.base import Beacon, Dongle, Stopped
+from hems_desktop.messages import msg
 from hems_desktop.session.errors import NoBeaconFound
 from hems_desktop.session.network import Network, NetworkCache
 from hems_desktop.session.state import SessionState
@@ -71,15 +72,15 @@ class Discovery:
             self._unpaired_meter = max(others, key=_strength) if others else None
         if self._unpaired_meter is not None:
             found = self._unpaired_meter
-            raise NoBeaconFound(
-                f"a smart meter is in range (channel {found.channel:02X}, PAN ID {found.pan_id:04X}; it could be a "
+            raise NoBeaconFound(msg(
+                "a smart meter is in range (channel {channel:02X}, PAN ID {pan_id:04X}; it could be a "
                 "neighbour's) but none answered to your B-route ID: check B_ROUTE_ID (the meter pairs with its "
-                "last 8 characters); if it is right, the power company may not have enabled B-route service yet"
-            )
-        raise NoBeaconFound(
+                "last 8 characters); if it is right, the power company may not have enabled B-route service yet",
+                channel=found.channel, pan_id=found.pan_id))
+        raise NoBeaconFound(msg(
             "no smart meter answered the scan: move the dongle closer to the meter, check the B-route ID "
             "(the meter only answers its own), and make sure the power company has enabled B-route service"
-        )
+        ))
 
 
 def _strength(beacon: Beacon) -> float:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from hems_desktop.messages import as_message
 from hems_desktop.settings.errors import ConfigError
 from hems_desktop.settings.spec import declared_options
 
@@ -37,7 +38,7 @@ def parse_form(cls: type[Any], raw: Mapping[str, Any]) -> dict[str, Any]:
         try:
             parsed[declared.name] = declared.spec.parse(value)
         except ValueError as exc:
-            errors[declared.name] = str(exc)
+            errors[declared.name] = as_message(exc) or str(exc)  # the Message: the dialog translates it
     unknown = set(raw) - {d.name for d in declared_options(cls)}
     if unknown:
         raise ValueError(f"not options of {cls.__name__}: {', '.join(sorted(unknown))}")

@@ -15,7 +15,8 @@ from typing import Any
 
 from hems_desktop.device.base import CHANNEL_MAX, CHANNEL_MIN
 from hems_desktop.device.catalog import dongle_choices
-from hems_desktop.protocol.dialects import check_password, check_route_b_id
+from hems_desktop.messages import msg
+from hems_desktop.protocol.dialects import PASSWORD_LENGTH, ROUTE_B_ID_LENGTH, check_password, check_route_b_id
 from hems_desktop.protocol.errors import ProtocolError
 
 OUTPUT_KINDS = ("stdout", "file", "cloud", "mqtt", "metrics")
@@ -43,7 +44,7 @@ def default_serial_port(platform: str | None = None) -> str:
 
 def parse_text(value: Any) -> str:
     if not isinstance(value, str):
-        raise ValueError("must be a string")
+        raise ValueError(msg("must be a string"))
     return value
 
 
@@ -61,13 +62,13 @@ def parse_flag(value: Any) -> bool:
         return value
     if isinstance(value, str) and value.strip().lower() in (*_TRUE, *_FALSE):
         return value.strip().lower() in _TRUE
-    raise ValueError(f"expected true or false, got {value!r}")
+    raise ValueError(msg("expected true or false, got {value!r}", value=value))
 
 
 def parse_port_number(value: Any) -> int:
     number = parse_positive_int(value)
     if number > 65535:
-        raise ValueError(f"expected a TCP port from 1 to 65535, got {value!r}")
+        raise ValueError(msg("expected a TCP port from 1 to 65535, got {value!r}", value=value))
     return number
 
 
@@ -88,53 +89,55 @@ def parse_topic_prefix(value: Any) -> str:
 
 def parse_positive_int(text: Any) -> int:
     if isinstance(text, bool) or not isinstance(text, (int, str)):
-        raise ValueError(f"expected a positive integer, got {text!r}")
+        raise ValueError(msg("expected a positive integer, got {text!r}", text=text))
     if isinstance(text, int):
         value = text
     else:
         try:
             value = int(text.strip(), 10)
         except ValueError:
-            raise ValueError(f"expected a positive integer, got {text!r}") from None
+            raise ValueError(msg("expected a positive integer, got {text!r}", text=text)) from None
     if value <= 0:
-        raise ValueError(f"expected a positive integer, got {text!r}")
+        raise ValueError(msg("expected a positive integer, got {text!r}", text=text))
     return value
 
 
 def parse_baudrate(text: Any) -> int:
     value = parse_positive_int(text)
     if value > BAUDRATE_MAX:
-        raise ValueError(f"baud rate {value} is too high (at most {BAUDRATE_MAX:,}; the dongles use 115200)")
+        raise ValueError(msg("baud rate {value} is too high (at most {limit:,}; the dongles use 115200)", value=value,
+                             limit=BAUDRATE_MAX))
     return value
 
 
 def _parse_hex(text: Any, what: str, digits: int | None) -> int:
     if isinstance(text, bool) or not isinstance(text, (int, str)):
-        raise ValueError(f"invalid {what} {text!r}")
+        raise ValueError(msg("invalid {what} {text!r}", what=what, text=text))
     if isinstance(text, int):
         return text
     match = _HEX_RE.fullmatch(text.strip())
     if match is None or (digits is not None and len(match.group(1)) != digits):
-        shape = f"{digits} hex digits" if digits else "a hex number"
-        raise ValueError(f"invalid {what} {text!r}: expected {shape}")
+        if digits:
+            raise ValueError(msg("invalid {what} {text!r}: expected {digits} hex digits", what=what, text=text,
+                                 digits=digits))
+        raise ValueError(msg("invalid {what} {text!r}: expected a hex number", what=what, text=text))
     return int(match.group(1), 16)
 
 
 def parse_channel(text: Any) -> int:
     """Channel as the dongle prints it in EPANDESC (hex, e.g. "3B"); an int is taken as is."""
-    value = _parse_hex(text, "meter channel", None)
+    value = _parse_hex(text, msg("meter channel"), None)
     if not CHANNEL_MIN <= value <= CHANNEL_MAX:
-        raise ValueError(
-            f"invalid meter channel {text!r}: expected hex {CHANNEL_MIN:X}..{CHANNEL_MAX:X} (as in EPANDESC)"
-        )
+        raise ValueError(msg("invalid meter channel {text!r}: expected hex {low:X}..{high:X} (as in EPANDESC)",
+                             text=text, low=CHANNEL_MIN, high=CHANNEL_MAX))
     return value
 
 
 def parse_pan_id(text: Any) -> int:
     """PAN ID as the dongle prints it in EPANDESC: 4 hex digits (e.g. "8CF5")."""
-    value = _parse_hex(text, "meter PAN ID", 4)
+    value = _parse_hex(text, msg("meter PAN ID"), 4)
     if not 0 <= value <= 0xFFFF:
-        raise ValueError(f"invalid meter PAN ID {text!r}: expected 4 hex digits")
+        raise ValueError(msg("invalid meter PAN ID {text!r}: expected 4 hex digits", text=text))
     return value
 
 
@@ -143,7 +146,7 @@ def parse_ipv6(text: Any) -> str:
     try:
         address = ipaddress.IPv6Address(parse_text(text).strip())
     except (ipaddress.AddressValueError, ValueError):
-        raise ValueError(f"invalid meter IPv6 address {text!r}") from None
+        raise ValueError(msg("invalid meter IPv6 address {text!r}", text=text)) from None
     return address.exploded.upper()
 
 
@@ -153,31 +156,32 @@ def parse_cron(text: Any) -> str:
 
     expr = " ".join(parse_text(text).split())
     if not expr or not croniter.is_valid(expr):
-        raise ValueError(f"invalid cron expression {text!r}")
+        raise ValueError(msg("invalid cron expression {text!r}", text=text))
     try:
         croniter(expr).get_next(float)
     except ValueError:  # CroniterBadDateError: e.g. "0 0 31 2 *"
-        raise ValueError(f"cron expression {text!r} never matches") from None
+        raise ValueError(msg("cron expression {text!r} never matches", text=text)) from None
     return expr
 
 
 def parse_choice(text: Any, choices: tuple[str, ...], what: str) -> str:
     value = parse_text(text).strip().lower()
     if value not in choices:
-        raise ValueError(f"invalid choice for the {what}: {text!r} (choose from {', '.join(choices)})")
+        raise ValueError(msg("invalid choice for the {what}: {text!r} (choose from {choices})", what=what, text=text,
+                             choices=", ".join(choices)))
     return value
 
 
 def parse_format(text: Any) -> str:
-    return parse_choice(text, FORMATS, "format")
+    return parse_choice(text, FORMATS, msg("format"))
 
 
 def parse_mode(text: Any) -> str:
-    return parse_choice(text, MODES, "mode")
+    return parse_choice(text, MODES, msg("mode"))
 
 
 def parse_dongle(text: Any) -> str:
-    return parse_choice(text, DONGLES, "dongle")
+    return parse_choice(text, DONGLES, msg("dongle"))
 
 
 def parse_outputs(text: Any) -> str:
@@ -187,13 +191,12 @@ def parse_outputs(text: Any) -> str:
     raw = parse_text(text)
     names = [part.strip().lower() for part in raw.split(",") if part.strip()]
     if not names:
-        raise ValueError(f"invalid choice: {raw!r} (choose from {', '.join((*OUTPUT_KINDS, ALL_OUTPUTS))})")
+        raise ValueError(msg("invalid choice: {text!r} (choose from {choices})", text=raw,
+                             choices=", ".join((*OUTPUT_KINDS, ALL_OUTPUTS))))
     for name in names:
         if name not in (*OUTPUT_KINDS, ALL_OUTPUTS):
-            raise ValueError(
-                f"invalid choice: {name!r} (choose from {', '.join((*OUTPUT_KINDS, ALL_OUTPUTS))}, "
-                "or a comma-separated list)"
-            )
+            raise ValueError(msg("invalid choice: {text!r} (choose from {choices}, or a comma-separated list)",
+                                 text=name, choices=", ".join((*OUTPUT_KINDS, ALL_OUTPUTS))))
     return ",".join(dict.fromkeys(names))
 
 
@@ -225,8 +228,9 @@ def parse_route_b_id(value: Any) -> str:
     text = parse_text(value).strip()
     try:
         check_route_b_id(text)
-    except ProtocolError as exc:
-        raise ValueError(f"{exc} ({len(text)} given)") from None
+    except ProtocolError:
+        raise ValueError(msg("the B-route ID must be {length} letters and digits ({given} given)",
+                             length=ROUTE_B_ID_LENGTH, given=len(text))) from None
     return text
 
 
@@ -235,8 +239,9 @@ def parse_password(value: Any) -> str:
     text = parse_text(value)
     try:
         check_password(text)
-    except ProtocolError as exc:
-        raise ValueError(f"{exc} ({len(text)} given)") from None
+    except ProtocolError:
+        raise ValueError(msg("the B-route password must be {length} printable ASCII characters ({given} given)",
+                             length=PASSWORD_LENGTH, given=len(text))) from None
     return text
 
 

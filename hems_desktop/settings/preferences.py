@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from hems_desktop.messages import msg
 from hems_desktop.settings import parsers as p
 from hems_desktop.settings.errors import ConfigError
 from hems_desktop.settings.file import save_settings_file
@@ -29,13 +30,14 @@ SECTION = "desktop"
 def _int_in(low: int, high: int, what: str) -> Callable[[Any], int]:
     def parse(value: Any) -> int:
         if isinstance(value, bool) or not isinstance(value, (int, str)):
-            raise ValueError(f"{what} must be a whole number from {low} to {high}")
+            raise ValueError(msg("{what} must be a whole number from {low} to {high}", what=what, low=low, high=high))
         try:
             number = int(value)
         except ValueError:
-            raise ValueError(f"{what} must be a whole number from {low} to {high}") from None
+            raise ValueError(msg("{what} must be a whole number from {low} to {high}", what=what, low=low,
+                                 high=high)) from None
         if not low <= number <= high:
-            raise ValueError(f"{what} must be between {low} and {high}")
+            raise ValueError(msg("{what} must be between {low} and {high}", what=what, low=low, high=high))
         return number
 
     return parse
@@ -44,28 +46,29 @@ def _int_in(low: int, high: int, what: str) -> Callable[[Any], int]:
 def _number_in(low: float, high: float, what: str) -> Callable[[Any], float]:
     def parse(value: Any) -> float:
         if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-            raise ValueError(f"{what} must be a number from {low:g} to {high:g}")
+            raise ValueError(msg("{what} must be a number from {low:g} to {high:g}", what=what, low=low, high=high))
         try:
             number = float(value)
         except ValueError:
-            raise ValueError(f"{what} must be a number from {low:g} to {high:g}") from None
+            raise ValueError(msg("{what} must be a number from {low:g} to {high:g}", what=what, low=low,
+                                 high=high)) from None
         if not low <= number <= high:
-            raise ValueError(f"{what} must be between {low:g} and {high:g}")
+            raise ValueError(msg("{what} must be between {low:g} and {high:g}", what=what, low=low, high=high))
         return number
 
     return parse
 
 
 def _language(value: Any) -> str:
-    return p.parse_choice(value, LANGUAGES, "language")
+    return p.parse_choice(value, LANGUAGES, msg("language"))
 
 
 @dataclass(frozen=True)
 class DesktopPreferences:
-    contract_amperes: int = option(30, parse=_int_in(1, 200, "contract amperage (A)"))  # 契約アンペア
-    alert_percent: int = option(90, parse=_int_in(0, 100, "the current alert threshold (%)"))  # 0 = off
-    price_per_kwh: float = option(31.0, parse=_number_in(0, 1000, "the energy price (yen/kWh)"))
-    basic_monthly: float = option(935.0, parse=_number_in(0, 100_000, "the basic charge (yen/month)"))
+    contract_amperes: int = option(30, parse=_int_in(1, 200, msg("contract amperage (A)")))  # 契約アンペア
+    alert_percent: int = option(90, parse=_int_in(0, 100, msg("the current alert threshold (%)")))  # 0 = off
+    price_per_kwh: float = option(31.0, parse=_number_in(0, 1000, msg("the energy price (yen/kWh)")))
+    basic_monthly: float = option(935.0, parse=_number_in(0, 100_000, msg("the basic charge (yen/month)")))
     language: str = option("system", parse=_language)
     start_at_login: bool = option(False, parse=p.parse_flag)
     demo: bool = option(False, parse=p.parse_flag)

@@ -25,6 +25,7 @@ import stat
 from pathlib import Path
 
 from hems_desktop.describe import describe_os_error
+from hems_desktop.messages import msg
 from hems_desktop.reading import RECORD_FIELDS, Reading
 from hems_desktop.sinks.base import SinkError
 from hems_desktop.sinks.formats import get_format
@@ -48,17 +49,20 @@ class FileSink:
     def __repr__(self) -> str:
         return f"FileSink({str(self.path)!r}, {self.format.name!r})"
 
-    def _error(self, what: str, exc: OSError) -> SinkError:
-        reason = describe_os_error(exc)
+    def _error(self, message: str) -> SinkError:
+        return SinkError(message, self.name)
+
+    def _reason(self, exc: OSError) -> str:
         if exc.errno == errno.ENOENT and self.path.parent.is_dir():
-            reason = "no file can be created in that folder"  # e.g. /proc: the folder is there
-        return SinkError(f"cannot {what} {self.path}: {reason}", self.name)
+            return msg("no file can be created in that folder")  # e.g. /proc: the folder is there
+        return describe_os_error(exc)
 
     def _open(self) -> int:
         try:
             return os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT | _O_BINARY, 0o644)
         except OSError as exc:
-            raise self._error("open", exc) from None
+            raise self._error(msg("cannot open {path}: {reason}", path=self.path,
+                                  reason=self._reason(exc))) from None
 
     def _inspect(self, fd: int) -> tuple[bool, bool]:
         """(needs_header, needs_newline) for the file open at `fd`."""
@@ -72,17 +76,18 @@ class FileSink:
                 first = head.split(b"\n", 1)[0].decode("utf-8", errors="replace")
                 if not self.format.is_header(first):
                     raise SinkError(
-                        f"{self.path} exists but does not start with the CSV header; "
-                        "choose another file for csv output",
+                        msg("{path} exists but does not start with the CSV header; choose another file for csv output",
+                            path=self.path),
                         self.name,
                     )
             return False, needs_newline
         except OSError as exc:
-            raise self._error("read", exc) from None
+            raise self._error(msg("cannot read {path}: {reason}", path=self.path,
+                                  reason=self._reason(exc))) from None
 
     def write(self, reading: Reading) -> None:
         if self._closed:
-            raise SinkError(f"{self.path}: output is closed", self.name)
+            raise SinkError(msg("{path}: output is closed", path=self.path), self.name)
         try:
             record = self.format.encode(reading)
         except ValueError as exc:
@@ -99,13 +104,15 @@ class FileSink:
                     written += os.write(fd, data[written:])
             except OSError as exc:
                 self._cut_back(fd, size)
-                raise self._error("write to", exc) from None
+                raise self._error(msg("cannot write to {path}: {reason}", path=self.path,
+                                      reason=self._reason(exc))) from None
             try:
                 os.fsync(fd)
             except OSError as exc:
                 # Character devices and pipes cannot fsync (EINVAL): the data went out anyway.
                 if exc.errno != errno.EINVAL or _is_regular(fd):
-                    raise self._error("write to", exc) from None
+                    raise self._error(msg("cannot write to {path}: {reason}", path=self.path,
+                                          reason=self._reason(exc))) from None
         finally:
             os.close(fd)
 

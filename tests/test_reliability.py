@@ -351,16 +351,17 @@ def test_settings_files_that_used_to_crash(tmp_path: Path) -> None:
 def test_export_refuses_what_it_cannot_do(tmp_path: Path) -> None:
     history = tmp_path / "h.sqlite3"
     store = HistoryStore(history)
-    now = dt.datetime.now().astimezone()
-    store.add_readings([Reading(now - dt.timedelta(minutes=i), 1.0, 100, 1.0, 1.0, meter_id="M1") for i in range(5)])
+    # A fixed midday, so the five readings never straddle midnight whenever the test runs.
+    noon = dt.datetime(2026, 11, 20, 12, 0).astimezone()
+    store.add_readings([Reading(noon - dt.timedelta(minutes=i), 1.0, 100, 1.0, 1.0, meter_id="M1") for i in range(5)])
     store.close()
     one_clear_line(run_cli("export", "--history", str(history), "-o", str(tmp_path / "missing" / "x.csv"),
                            cwd=tmp_path), "cannot write", "folder does not exist")
     one_clear_line(run_cli("export", "--history", str(history), "--from", "2026-12-02", "--to", "2026-11-01",
                            cwd=tmp_path), "not before")
     one_clear_line(run_cli("export", "--history", str(history), "--meter", "NOPE", cwd=tmp_path), "NOPE", "M1")
-    today = now.date().isoformat()
-    done = run_cli("export", "--history", str(history), "--from", today, "--to", today, cwd=tmp_path)
+    day = noon.date().isoformat()
+    done = run_cli("export", "--history", str(history), "--from", day, "--to", day, cwd=tmp_path)
     assert done.returncode == 0 and len(done.stdout.splitlines()) == 6  # --to DATE includes that day
 
 

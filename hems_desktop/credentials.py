@@ -1,4 +1,5 @@
-"""B-route credentials in the OS keyring (Windows Credential Manager, macOS Keychain, Secret Service).
+"""B-route credentials (and the MQTT broker's password) in the OS keyring (Windows Credential Manager,
+macOS Keychain, Secret Service).
 
 Never falls back to plain text: when no usable keyring exists the caller is told so and may
 keep the password in memory for this run only.
@@ -6,6 +7,7 @@ keep the password in memory for this run only.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from dataclasses import dataclass, field
 
@@ -17,6 +19,7 @@ log = logging.getLogger("hems_desktop.credentials")
 SERVICE = "hems-desktop"
 ID_KEY = "b-route-id"
 PASSWORD_KEY = "b-route-password"
+MQTT_PASSWORD_KEY = "mqtt-password"
 
 
 class CredentialStoreError(Exception):
@@ -35,6 +38,7 @@ class KeyringLocked(CredentialStoreError):
 class Credentials:
     route_b_id: str = ""
     password: str = field(default="", repr=False)
+    mqtt_password: str = field(default="", repr=False)  # for --output mqtt; MQTT_PASSWORD in the CLI
 
     @property
     def complete(self) -> bool:
@@ -88,11 +92,12 @@ class CredentialStore:
         try:
             route_b_id = keyring.get_password(self.service, ID_KEY) or ""
             password = keyring.get_password(self.service, PASSWORD_KEY) or ""
+            mqtt_password = keyring.get_password(self.service, MQTT_PASSWORD_KEY) or ""
         except keyring.errors.KeyringError as exc:
             raise _translate(exc) from None
         except Exception as exc:  # D-Bus and OS errors surface as many types
             raise _translate(exc) from None
-        return Credentials(route_b_id, password)
+        return Credentials(route_b_id, password, mqtt_password)
 
     def save(self, credentials: Credentials) -> None:
         import keyring
@@ -102,6 +107,10 @@ class CredentialStore:
         try:
             keyring.set_password(self.service, ID_KEY, credentials.route_b_id)
             keyring.set_password(self.service, PASSWORD_KEY, credentials.password)
+            if credentials.mqtt_password:
+                keyring.set_password(self.service, MQTT_PASSWORD_KEY, credentials.mqtt_password)
+            else:
+                _delete(self.service, MQTT_PASSWORD_KEY)
         except keyring.errors.KeyringError as exc:
             raise _translate(exc) from None
         except Exception as exc:
@@ -109,13 +118,17 @@ class CredentialStore:
         log.info("B-route credentials saved in the system keyring")
 
     def clear(self) -> None:
-        import keyring
-        import keyring.errors
-
-        for key in (ID_KEY, PASSWORD_KEY):
+        for key in (ID_KEY, PASSWORD_KEY, MQTT_PASSWORD_KEY):
             try:
-                keyring.delete_password(self.service, key)
-            except keyring.errors.PasswordDeleteError:
-                pass
+                _delete(self.service, key)
             except Exception as exc:
                 raise _translate(exc) from None
+
+
+def _delete(service: str, key: str) -> None:
+    """Remove one entry; one that is not there is fine."""
+    import keyring
+    import keyring.errors
+
+    with contextlib.suppress(keyring.errors.PasswordDeleteError):
+        keyring.delete_password(service, key)

@@ -269,10 +269,3 @@ def test_saving_during_a_demo_run_does_not_make_the_next_launch_a_demo(qtbot, ap
     third = HemsApp(settings_path=settings_path, history_path=history)
     qtbot.addWidget(third.dashboard)
     assert third.demo and "demo" in third.dashboard.banners.banners and "demo" in third.dashboard.windowTitle()
-
-
-def test_outputs_the_dialog_does_not_show_are_kept(qtbot) -> None:  # type: ignore[no-untyped-def]
-    dialog = dialog_for(qtbot, output="file,mqtt")
-    assert dialog.file_check.isChecked()
-    dialog.file_check.setChecked(False)
-    assert dialog.collect().settings.output == "mqtt"  # set in the file or by the CLI: not lost by a Save

@@ -80,7 +80,7 @@ class HemsApp(SettingsFlow, QObject):
         self.log_file = log_file or log_file_path()
         self.language = i18n.install(language or self.prefs.language)
         self.credentials, self.keyring_problem = self._load_credentials()
-        add_secrets([self.credentials.password])
+        add_secrets([self.credentials.password, self.credentials.mqtt_password])
         self.session_credentials: Credentials | None = None  # "this run only" when no keyring
         self.last_reading: Reading | None = None
         self.state = SessionState.STOPPED
@@ -165,7 +165,8 @@ class HemsApp(SettingsFlow, QObject):
         """What the collector runs with: the demo writes only its own history, the real run the user's."""
         credentials = self.session_credentials or self.credentials
         settings = dataclasses.replace(self.settings, route_b_id=credentials.route_b_id or None,
-                                       route_b_password=credentials.password or None, demo=self.demo)
+                                       route_b_password=credentials.password or None,
+                                       mqtt_password=credentials.mqtt_password or None, demo=self.demo)
         if self.demo:
             settings = dataclasses.replace(settings, history=self.demo_history, output=None)
         return settings

@@ -35,6 +35,7 @@ from hems_desktop.credentials import Credentials
 from hems_desktop.describe import describe_os_error
 from hems_desktop.errors import HemsError
 from hems_desktop.gui.field_errors import FieldErrors
+from hems_desktop.gui.network_outputs_page import NetworkOutputsPage
 from hems_desktop.gui.retranslate import Texts, is_language_change
 from hems_desktop.gui.settings_pages import SettingsPages
 from hems_desktop.gui.tasks import BackgroundTask
@@ -63,7 +64,7 @@ class SettingsResult(NamedTuple):
         return tariff_to_json(self.tariff)
 
 
-class SettingsDialog(SettingsPages, QDialog):
+class SettingsDialog(SettingsPages, NetworkOutputsPage, QDialog):
     forget_network_requested = Signal()
     save_requested = Signal(object)  # SettingsResult
 
@@ -84,7 +85,7 @@ class SettingsDialog(SettingsPages, QDialog):
         self.errors = FieldErrors(self.tabs)
         layout.addWidget(self.tabs, 1)
         self._build_connection(settings, prefs, credentials, keyring_problem)
-        self._build_outputs(settings)
+        self._build_outputs(settings, credentials)
         self._build_schedule(settings)
         self._build_household(prefs)
         self._build_tariff()
@@ -128,6 +129,8 @@ class SettingsDialog(SettingsPages, QDialog):
         for spin in (self.interval_spin, self.amperes_spin, self.alert_spin, self.keep_spin):
             spin.valueChanged.connect(lambda _: self._changed())
         self.tariff_editor.changed.connect(self._changed)
+        for signal in self.network_change_signals():
+            signal.connect(lambda *_: self._changed())
         # One contract amperage: the household's warning and the tariff's basic charge use the same.
         self.amperes_spin.valueChanged.connect(self.tariff_editor.amperes_spin.setValue)
         self.tariff_editor.amperes_spin.valueChanged.connect(
@@ -232,8 +235,7 @@ class SettingsDialog(SettingsPages, QDialog):
         mode = str(self.mode_combo.currentData())
         outputs = [name for name, check in (("file", self.file_check), ("cloud", self.cloud_check))
                    if check.isChecked()]
-        # Outputs this dialog does not show (MQTT, metrics, set in the file or by the CLI) are kept as they are.
-        outputs += [kind for kind in self._settings.outputs if kind not in ("stdout", "file", "cloud")]
+        outputs += self.network_outputs()
         raw: dict[str, object] = {
             "serial_port": self.port(), "baudrate": self.baud_combo.currentText(),
             "dongle": str(self.dongle_combo.currentData()), "meter_channel": self.channel_edit.text(),
@@ -243,6 +245,7 @@ class SettingsDialog(SettingsPages, QDialog):
             "project": self.project_edit.text().strip(), "topic": self.topic_edit.text().strip(),
             "mode": mode, "interval": self.interval_spin.value(), "demo": demo,
             "keep_days": self.keep_spin.value() or "",
+            **self.network_raw(),
         }
         if mode == "schedule":
             raw["schedule"] = self.cron_edit.text()
@@ -260,6 +263,7 @@ class SettingsDialog(SettingsPages, QDialog):
         if not self.port() and not demo:
             errors["serial_port"] = self.tr("Choose the serial port of the Wi-SUN dongle")
         errors.update(self._output_errors())
+        errors.update(self.network_errors())
         prefs_raw = {
             "contract_amperes": self.amperes_spin.value(), "alert_percent": self.alert_spin.value(),
             "price_per_kwh": self._prefs.price_per_kwh, "basic_monthly": self._prefs.basic_monthly,
@@ -282,7 +286,8 @@ class SettingsDialog(SettingsPages, QDialog):
         values.pop("route_b_password", None)
         values["output"] = values.get("output") or None
         settings = dataclasses.replace(self._settings, **values)
-        return SettingsResult(settings, prefs, Credentials(route_b_id, password), tariff)
+        return SettingsResult(settings, prefs, Credentials(route_b_id, password, self.mqtt_password_edit.text()),
+                              tariff)
 
     def accept(self) -> None:
         try:
@@ -367,4 +372,5 @@ class SettingsDialog(SettingsPages, QDialog):
 
     def done(self, result: int) -> None:
         self._test.cancel()  # a test still running ends with the dialog
+        self.cancel_network_checks()
         super().done(result)

@@ -134,7 +134,7 @@ class SettingsFlow:
         return True
 
     def _store_credentials(self, credentials: Credentials) -> bool:
-        add_secrets([credentials.password])
+        add_secrets([credentials.password, credentials.mqtt_password])
         try:
             self.store.save(credentials)
             self.credentials, self.session_credentials, self.keyring_problem = credentials, None, None

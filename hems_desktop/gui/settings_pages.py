@@ -76,6 +76,7 @@ class SettingsPages:
 
     if TYPE_CHECKING:  # the dialog's own QObject.tr (a runtime method here would hide it)
         tr: Callable[..., str]  # not a `def tr`: pyside6-lupdate would lose the class context
+        _build_network_outputs: Callable[[QFormLayout, int, Settings, Credentials], None]  # NetworkOutputsPage
 
     # ---- helpers ----
 
@@ -190,7 +191,7 @@ class SettingsPages:
                                    self.tr("The ID and password are kept in the system keyring, never in a file."))
         self.keyring_label.setStyleSheet(f"color: {warning_colour(self.keyring_label.palette())};" if problem else "")
 
-    def _build_outputs(self, settings: Settings) -> None:
+    def _build_outputs(self, settings: Settings, credentials: Credentials) -> None:
         tab, form = self._page(lambda: self.tr("&Outputs"))
         outputs = set(settings.outputs)
         self.file_check = self._check(lambda: self.tr("Write readings to a &file"))
@@ -221,6 +222,7 @@ class SettingsPages:
         self._row(form, tab, "topic", lambda: self.tr("&Topic"), self.topic_edit)
         for check in (self.file_check, self.cloud_check):
             check.toggled.connect(lambda _: self._enable_fields())
+        self._build_network_outputs(form, tab, settings, credentials)
 
     def _build_schedule(self, settings: Settings) -> None:
         tab, form = self._page(lambda: self.tr("&Schedule"))

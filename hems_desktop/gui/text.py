@@ -87,6 +87,12 @@ def _gui_wording() -> dict[str, str]:
                                   "company may not have enabled B-route service yet"),
         "B_ROUTE_ID and B_ROUTE_PASSWORD must be set (environment or .env file); or try --demo to run without a "
         "meter": translate("CoreText", "Enter the B-route ID and password in Settings, or turn on demo mode"),
+        "the MQTT URL must not contain a password: put it in the MQTT_PASSWORD environment variable (the desktop "
+        "app keeps it in the keyring)":
+            translate("CoreText", "the MQTT URL must not contain a password: put it in the MQTT password field (it is "
+                                  "kept in the system keyring)"),
+        "the MQTT URL must not have a path or query: the topic prefix is set apart (--mqtt-prefix)":
+            translate("CoreText", "the MQTT URL must not have a path or query: the topic prefix has its own field"),
     }
 
 

@@ -46,8 +46,9 @@ def _proper_names() -> set[str]:
 # tests/test_gui_language.py checks this list against the .ts file.
 CONTEXTS = (
     "AboutDialog", "AppActions", "Banner", "BannerArea", "ConnectionPanel", "CoreText", "Crash", "Dashboard",
-    "Family", "FieldErrors", "Format", "HemsApp", "InsightsDrawing", "InsightsView", "LiveChart", "SettingsDialog",
-    "SettingsFlow", "SettingsPages", "State", "TariffEditor", "Tray", "UsagePanel", "UsageSummary", "core",
+    "Family", "FieldErrors", "Format", "HemsApp", "InsightsDrawing", "InsightsView", "LiveChart",
+    "NetworkOutputsPage", "SettingsDialog", "SettingsFlow", "SettingsPages", "State", "TariffEditor", "Tray",
+    "UsagePanel", "UsageSummary", "core",
 )
 
 Found = tuple[str, str]  # (where, text)

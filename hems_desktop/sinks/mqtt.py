@@ -37,6 +37,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from hems_desktop.messages import msg
 from hems_desktop.reading import RECORD_FIELDS, Reading, choose_fields
 from hems_desktop.sinks.base import SinkError
 from hems_desktop.sinks.cloud import effective_reading_id
@@ -132,7 +133,7 @@ class MqttSink:
             self.fields = choose_fields(fields)
             self.broker = parse_broker_url(url)
             prefix = check_topic_prefix(topic_prefix)
-            ha_prefix = check_topic_prefix(discovery_prefix, "Home Assistant discovery prefix")
+            ha_prefix = check_topic_prefix(discovery_prefix, msg("Home Assistant discovery prefix"))
             if ca_file is not None and not self.broker.tls:
                 raise ValueError("--mqtt-ca needs an mqtts:// URL (TLS)")
             tls = make_tls_context(ca_file) if self.broker.tls else None

@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from hems_desktop.messages import msg
+
 log = logging.getLogger(__name__)
 
 DEFAULT_PORTS = {"mqtt": 1883, "mqtts": 8883}
@@ -68,38 +70,40 @@ def parse_broker_url(url: str) -> BrokerAddress:
     """
     text = url.strip()
     if not text:
-        raise ValueError("the MQTT URL is empty: use mqtt://host[:port] or mqtts://host[:port]")
+        raise ValueError(msg("the MQTT URL is empty: use mqtt://host[:port] or mqtts://host[:port]"))
     if "://" not in text:
-        raise ValueError("the MQTT URL must start with mqtt:// or mqtts:// (for example mqtt://192.168.1.10:1883)")
+        raise ValueError(msg("the MQTT URL must start with mqtt:// or mqtts:// (for example mqtt://192.168.1.10:1883)"))
     try:
         parts = urlsplit(text)
         port = parts.port
     except ValueError:
-        raise ValueError("the MQTT URL has an invalid port: use a number from 1 to 65535") from None
+        raise ValueError(msg("the MQTT URL has an invalid port: use a number from 1 to 65535")) from None
     scheme = parts.scheme.lower()
     if scheme not in DEFAULT_PORTS:
-        raise ValueError(f"the MQTT URL must start with mqtt:// or mqtts://, not {scheme}://")
+        raise ValueError(msg("the MQTT URL must start with mqtt:// or mqtts://, not {scheme}://", scheme=scheme))
     if parts.password is not None:
-        raise ValueError("the MQTT URL must not contain a password: put it in the MQTT_PASSWORD environment "
-                         "variable (the desktop app keeps it in the keyring)")
+        raise ValueError(msg("the MQTT URL must not contain a password: put it in the MQTT_PASSWORD environment "
+                             "variable (the desktop app keeps it in the keyring)"))
     host = parts.hostname or ""
     if not host:
-        raise ValueError("the MQTT URL has no host name: use mqtt://host[:port]")
+        raise ValueError(msg("the MQTT URL has no host name: use mqtt://host[:port]"))
     if parts.path not in ("", "/") or parts.query or parts.fragment:
-        raise ValueError("the MQTT URL must not have a path or query: the topic prefix is set with --mqtt-prefix")
+        raise ValueError(msg("the MQTT URL must not have a path or query: the topic prefix is set apart "
+                             "(--mqtt-prefix)"))
     if port == 0:
-        raise ValueError("the MQTT URL has an invalid port: use a number from 1 to 65535")
+        raise ValueError(msg("the MQTT URL has an invalid port: use a number from 1 to 65535"))
     username = unquote(parts.username) if parts.username else None
     return BrokerAddress(host=host, port=port or DEFAULT_PORTS[scheme], tls=scheme == "mqtts", username=username)
 
 
-def check_topic_prefix(prefix: str, what: str = "MQTT topic prefix") -> str:
+def check_topic_prefix(prefix: str, what: str = msg("MQTT topic prefix")) -> str:
     """The prefix without surrounding slashes; ValueError when it cannot start a topic."""
     cleaned = prefix.strip().strip("/")
     if not cleaned:
-        raise ValueError(f"the {what} is empty")
+        raise ValueError(msg("the {what} is empty", what=what))
     if any(c in cleaned for c in "+#\0") or "//" in cleaned:
-        raise ValueError(f"the {what} {prefix!r} must not contain '+', '#' or empty levels")
+        raise ValueError(msg("the {what} {prefix!r} must not contain '+', '#' or empty levels", what=what,
+                             prefix=prefix))
     return cleaned
 
 

@@ -206,6 +206,16 @@
       <source>Enter the B-route ID and password in Settings, or turn on demo mode</source>
       <translation>設定でBルートIDとパスワードを入力するか、デモモードをオンにしてください</translation>
     </message>
+    <message>
+      <location filename="../../hems_desktop/gui/text.py" line="92" />
+      <source>the MQTT URL must not contain a password: put it in the MQTT password field (it is kept in the system keyring)</source>
+      <translation>MQTTのURLにパスワードを含めないでください：MQTTのパスワード欄に入力してください（システムのキーリングに保存されます）</translation>
+    </message>
+    <message>
+      <location filename="../../hems_desktop/gui/text.py" line="95" />
+      <source>the MQTT URL must not have a path or query: the topic prefix has its own field</source>
+      <translation>MQTTのURLにパスやクエリーは付けられません：トピックの接頭辞は専用の欄に入力してください</translation>
+    </message>
   </context>
   <context>
     <name>Crash</name>
@@ -338,98 +348,98 @@
   <context>
     <name>HemsApp</name>
     <message>
-      <location filename="../../hems_desktop/gui/hems_app.py" line="244" />
+      <location filename="../../hems_desktop/gui/hems_app.py" line="245" />
       <source>HEMS Desktop (demo)</source>
       <translation>HEMS Desktop（デモ）</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/hems_app.py" line="244" />
+      <location filename="../../hems_desktop/gui/hems_app.py" line="245" />
       <source>HEMS Desktop</source>
       <translation>HEMS Desktop</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/hems_app.py" line="270" />
+      <location filename="../../hems_desktop/gui/hems_app.py" line="271" />
       <source>HEMS Desktop is still running</source>
       <translation>HEMS Desktop は動作中です</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/hems_app.py" line="271" />
+      <location filename="../../hems_desktop/gui/hems_app.py" line="272" />
       <source>It keeps reading the meter in the tray. Quit it from the tray menu.</source>
       <translation>トレイでメーターの計測を続けます。終了はトレイのメニューから行ってください。</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/hems_app.py" line="288" />
+      <location filename="../../hems_desktop/gui/hems_app.py" line="289" />
       <source>Demo mode: the readings come from the built-in virtual meter and are kept apart from yours.</source>
       <translation>デモモード: 計測値は内蔵の仮想メーターのもので、あなたのデータとは別に保存されます。</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/hems_app.py" line="289" />
-      <location filename="../../hems_desktop/gui/hems_app.py" line="347" />
+      <location filename="../../hems_desktop/gui/hems_app.py" line="290" />
+      <location filename="../../hems_desktop/gui/hems_app.py" line="348" />
       <source>Settings…</source>
       <translation>設定…</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/hems_app.py" line="294" />
+      <location filename="../../hems_desktop/gui/hems_app.py" line="295" />
       <source>No system tray here: this window is the app. Closing it quits HEMS Desktop and ends the meter session; the menu above has everything the tray menu would.</source>
       <translation>システムトレイがありません。このウィンドウがアプリ本体です。閉じるとHEMS Desktopが終了し、メーターとの接続も終わります。トレイのメニューの項目はすべて上のメニューにあります。</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/hems_app.py" line="307" />
+      <location filename="../../hems_desktop/gui/hems_app.py" line="308" />
       <source>Breaker warning</source>
       <translation>ブレーカー注意</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/hems_app.py" line="308" />
+      <location filename="../../hems_desktop/gui/hems_app.py" line="309" />
       <source>%1 A of your %2 A contract: switch something off before the breaker trips.</source>
       <translation>契約 %2 A のうち %1 A を使用中です。ブレーカーが落ちる前に電気製品を止めてください。</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/hems_app.py" line="317" />
+      <location filename="../../hems_desktop/gui/hems_app.py" line="318" />
       <source>Connection restored</source>
       <translation>接続が回復しました</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/hems_app.py" line="317" />
+      <location filename="../../hems_desktop/gui/hems_app.py" line="318" />
       <source>Readings from the meter continue.</source>
       <translation>スマートメーターからの計測を再開しました。</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/hems_app.py" line="321" />
+      <location filename="../../hems_desktop/gui/hems_app.py" line="322" />
       <source>Connection lost</source>
       <translation>接続が切れました</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/hems_app.py" line="325" />
+      <location filename="../../hems_desktop/gui/hems_app.py" line="326" />
       <source>The dongle was unplugged. Plug it in again: the app picks it up by itself.</source>
       <translation>ドングルが外れました。挿し直すと、アプリが自動でつなぎ直します。</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/hems_app.py" line="332" />
+      <location filename="../../hems_desktop/gui/hems_app.py" line="333" />
       <source>Credentials rejected</source>
       <translation>認証情報が拒否されました</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/hems_app.py" line="333" />
+      <location filename="../../hems_desktop/gui/hems_app.py" line="334" />
       <source>The meter rejected the B-route ID or password. Enter them again in Settings.</source>
       <translation>スマートメーターがBルートIDまたはパスワードを拒否しました。設定で入力し直してください。</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/hems_app.py" line="337" />
+      <location filename="../../hems_desktop/gui/hems_app.py" line="338" />
       <source>The app keeps trying and connects as soon as the dongle is there.</source>
       <translation>アプリは接続を試み続け、ドングルが挿さるとすぐにつなぎます。</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/hems_app.py" line="341" />
+      <location filename="../../hems_desktop/gui/hems_app.py" line="342" />
       <source>HEMS Desktop stopped</source>
       <translation>HEMS Desktop が停止しました</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/hems_app.py" line="378" />
+      <location filename="../../hems_desktop/gui/hems_app.py" line="379" />
       <source>No file manager opened the folder. It is here: %1</source>
       <translation>フォルダーを開けるファイルマネージャーがありません。場所: %1</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/hems_app.py" line="379" />
+      <location filename="../../hems_desktop/gui/hems_app.py" line="380" />
       <source>Copy the path</source>
       <translation>パスをコピー</translation>
     </message>
@@ -761,99 +771,192 @@
     </message>
   </context>
   <context>
-    <name>SettingsDialog</name>
+    <name>NetworkOutputsPage</name>
     <message>
-      <location filename="../../hems_desktop/gui/settings_dialog.py" line="76" />
-      <source>HEMS Desktop settings</source>
-      <translation>HEMS Desktop の設定</translation>
+      <location filename="../../hems_desktop/gui/network_outputs_page.py" line="52" />
+      <source>Publish to an &amp;MQTT broker (Home Assistant)</source>
+      <translation>MQTTブローカーに送信する（Home Assistant）(&amp;M)</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_dialog.py" line="167" />
-      <source>Output file</source>
-      <translation>出力ファイル</translation>
+      <location filename="../../hems_desktop/gui/network_outputs_page.py" line="57" />
+      <source>Broker &amp;URL</source>
+      <translation>ブローカーのURL(&amp;U)</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_dialog.py" line="195" />
-      <source>Invalid schedule: %1</source>
-      <translation>スケジュールが正しくありません: %1</translation>
+      <location filename="../../hems_desktop/gui/network_outputs_page.py" line="60" />
+      <source>none; kept in the system keyring</source>
+      <translation>なし（システムのキーリングに保存）</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_dialog.py" line="261" />
-      <source>Choose the serial port of the Wi-SUN dongle</source>
-      <translation>Wi-SUNドングルのシリアルポートを選んでください</translation>
+      <location filename="../../hems_desktop/gui/network_outputs_page.py" line="61" />
+      <source>MQTT pass&amp;word</source>
+      <translation>MQTTのパスワード(&amp;W)</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_dialog.py" line="100" />
-      <source>&amp;Save</source>
-      <translation>保存(&amp;S)</translation>
+      <location filename="../../hems_desktop/gui/network_outputs_page.py" line="63" />
+      <source>the system's (mqtts:// only)</source>
+      <translation>システムの証明書（mqtts:// のみ）</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_dialog.py" line="101" />
-      <source>Cancel</source>
-      <translation>キャンセル</translation>
+      <location filename="../../hems_desktop/gui/network_outputs_page.py" line="66" />
+      <source>Topic prefi&amp;x</source>
+      <translation>トピックの接頭辞(&amp;X)</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_dialog.py" line="184" />
-      <source>%1 could not be created: %2</source>
-      <translation>%1 を作成できませんでした: %2</translation>
+      <location filename="../../hems_desktop/gui/network_outputs_page.py" line="67" />
+      <source>Announce the sensors to Home Assistant (disco&amp;very)</source>
+      <translation>Home Assistantにセンサーを登録する（ディスカバリー）(&amp;V)</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_dialog.py" line="212" />
-      <source>The folder %1 does not exist.</source>
-      <translation>フォルダー %1 がありません。</translation>
+      <location filename="../../hems_desktop/gui/network_outputs_page.py" line="70" />
+      <source>Test M&amp;QTT</source>
+      <translation>MQTTをテスト(&amp;Q)</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_dialog.py" line="214" />
-      <source>%1 is a folder: choose a file in it.</source>
-      <translation>%1 はフォルダーです。その中のファイルを選んでください。</translation>
+      <location filename="../../hems_desktop/gui/network_outputs_page.py" line="81" />
+      <source>Metrics po&amp;rt</source>
+      <translation>メトリクスのポート(&amp;R)</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_dialog.py" line="216" />
-      <source>%1 cannot be written (no permission).</source>
-      <translation>%1 に書き込めません（権限がありません）。</translation>
+      <location filename="../../hems_desktop/gui/network_outputs_page.py" line="84" />
+      <source>Test metr&amp;ics</source>
+      <translation>メトリクスをテスト(&amp;I)</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_dialog.py" line="221" />
-      <source>Pub/Sub needs a project and a topic</source>
-      <translation>Pub/Sub にはプロジェクトとトピックが必要です</translation>
+      <location filename="../../hems_desktop/gui/network_outputs_page.py" line="74" />
+      <source>Serve Prometheus m&amp;etrics</source>
+      <translation>Prometheusのメトリクスを公開する(&amp;E)</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_dialog.py" line="224" />
-      <source>This installation of HEMS Desktop cannot publish to Pub/Sub (the Google Cloud client is not included).</source>
-      <translation>このHEMS DesktopはPub/Subに送信できません（Google Cloudのクライアントが含まれていません）。</translation>
+      <location filename="../../hems_desktop/gui/network_outputs_page.py" line="64" />
+      <source>CA certificate fi&amp;le</source>
+      <translation>CA証明書ファイル(&amp;L)</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_dialog.py" line="339" />
+      <location filename="../../hems_desktop/gui/network_outputs_page.py" line="83" />
+      <source>Listen on a&amp;ddress</source>
+      <translation>待ち受けるアドレス(&amp;D)</translation>
+    </message>
+    <message>
+      <location filename="../../hems_desktop/gui/network_outputs_page.py" line="150" />
+      <source>MQTT needs the broker's URL</source>
+      <translation>MQTTにはブローカーのURLが必要です</translation>
+    </message>
+    <message>
+      <location filename="../../hems_desktop/gui/network_outputs_page.py" line="153" />
+      <source>A CA certificate is used only with an mqtts:// URL (TLS)</source>
+      <translation>CA証明書は mqtts:// のURL（TLS）でのみ使われます</translation>
+    </message>
+    <message>
+      <location filename="../../hems_desktop/gui/network_outputs_page.py" line="155" />
+      <source>Give the address to listen on (127.0.0.1: this computer only)</source>
+      <translation>待ち受けるアドレスを入力してください（127.0.0.1：このコンピューターのみ）</translation>
+    </message>
+    <message>
+      <location filename="../../hems_desktop/gui/network_outputs_page.py" line="188" />
       <source>Testing…</source>
       <translation>テスト中…</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_dialog.py" line="351" />
+      <location filename="../../hems_desktop/gui/network_outputs_page.py" line="199" />
+      <source>unexpected error: %1</source>
+      <translation>予期しないエラー: %1</translation>
+    </message>
+  </context>
+  <context>
+    <name>SettingsDialog</name>
+    <message>
+      <location filename="../../hems_desktop/gui/settings_dialog.py" line="77" />
+      <source>HEMS Desktop settings</source>
+      <translation>HEMS Desktop の設定</translation>
+    </message>
+    <message>
+      <location filename="../../hems_desktop/gui/settings_dialog.py" line="170" />
+      <source>Output file</source>
+      <translation>出力ファイル</translation>
+    </message>
+    <message>
+      <location filename="../../hems_desktop/gui/settings_dialog.py" line="198" />
+      <source>Invalid schedule: %1</source>
+      <translation>スケジュールが正しくありません: %1</translation>
+    </message>
+    <message>
+      <location filename="../../hems_desktop/gui/settings_dialog.py" line="264" />
+      <source>Choose the serial port of the Wi-SUN dongle</source>
+      <translation>Wi-SUNドングルのシリアルポートを選んでください</translation>
+    </message>
+    <message>
+      <location filename="../../hems_desktop/gui/settings_dialog.py" line="101" />
+      <source>&amp;Save</source>
+      <translation>保存(&amp;S)</translation>
+    </message>
+    <message>
+      <location filename="../../hems_desktop/gui/settings_dialog.py" line="102" />
+      <source>Cancel</source>
+      <translation>キャンセル</translation>
+    </message>
+    <message>
+      <location filename="../../hems_desktop/gui/settings_dialog.py" line="187" />
+      <source>%1 could not be created: %2</source>
+      <translation>%1 を作成できませんでした: %2</translation>
+    </message>
+    <message>
+      <location filename="../../hems_desktop/gui/settings_dialog.py" line="215" />
+      <source>The folder %1 does not exist.</source>
+      <translation>フォルダー %1 がありません。</translation>
+    </message>
+    <message>
+      <location filename="../../hems_desktop/gui/settings_dialog.py" line="217" />
+      <source>%1 is a folder: choose a file in it.</source>
+      <translation>%1 はフォルダーです。その中のファイルを選んでください。</translation>
+    </message>
+    <message>
+      <location filename="../../hems_desktop/gui/settings_dialog.py" line="219" />
+      <source>%1 cannot be written (no permission).</source>
+      <translation>%1 に書き込めません（権限がありません）。</translation>
+    </message>
+    <message>
+      <location filename="../../hems_desktop/gui/settings_dialog.py" line="224" />
+      <source>Pub/Sub needs a project and a topic</source>
+      <translation>Pub/Sub にはプロジェクトとトピックが必要です</translation>
+    </message>
+    <message>
+      <location filename="../../hems_desktop/gui/settings_dialog.py" line="227" />
+      <source>This installation of HEMS Desktop cannot publish to Pub/Sub (the Google Cloud client is not included).</source>
+      <translation>このHEMS DesktopはPub/Subに送信できません（Google Cloudのクライアントが含まれていません）。</translation>
+    </message>
+    <message>
+      <location filename="../../hems_desktop/gui/settings_dialog.py" line="344" />
+      <source>Testing…</source>
+      <translation>テスト中…</translation>
+    </message>
+    <message>
+      <location filename="../../hems_desktop/gui/settings_dialog.py" line="356" />
       <source>Opening the dongle…</source>
       <translation>ドングルを開いています…</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_dialog.py" line="352" />
+      <location filename="../../hems_desktop/gui/settings_dialog.py" line="357" />
       <source>Looking for the meter and authenticating (this can take a minute)…</source>
       <translation>メーターを探して認証しています（1分ほどかかることがあります）…</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_dialog.py" line="353" />
+      <location filename="../../hems_desktop/gui/settings_dialog.py" line="358" />
       <source>Reading the meter…</source>
       <translation>メーターを読み取っています…</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_dialog.py" line="360" />
+      <location filename="../../hems_desktop/gui/settings_dialog.py" line="365" />
       <source>It works: %1</source>
       <translation>接続できました: %1</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_dialog.py" line="365" />
+      <location filename="../../hems_desktop/gui/settings_dialog.py" line="370" />
       <source>unexpected error: %1</source>
       <translation>予期しないエラー: %1</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_dialog.py" line="366" />
+      <location filename="../../hems_desktop/gui/settings_dialog.py" line="371" />
       <source>It did not work: %1</source>
       <translation>接続できませんでした: %1</translation>
     </message>
@@ -883,277 +986,277 @@ Keep the password for this run only? It is not written anywhere.</source>
   <context>
     <name>SettingsPages</name>
     <message>
-      <location filename="../../hems_desktop/gui/settings_pages.py" line="117" />
+      <location filename="../../hems_desktop/gui/settings_pages.py" line="118" />
       <source>&amp;Connection</source>
       <translation>接続(&amp;C)</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_pages.py" line="123" />
+      <location filename="../../hems_desktop/gui/settings_pages.py" line="124" />
       <source>&amp;Refresh</source>
       <translation>再検索(&amp;R)</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_pages.py" line="128" />
+      <location filename="../../hems_desktop/gui/settings_pages.py" line="129" />
       <source>Serial &amp;port</source>
       <translation>シリアルポート(&amp;P)</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_pages.py" line="135" />
+      <location filename="../../hems_desktop/gui/settings_pages.py" line="136" />
       <source>&amp;Baud rate</source>
       <translation>ボーレート(&amp;B)</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_pages.py" line="141" />
+      <location filename="../../hems_desktop/gui/settings_pages.py" line="142" />
       <source>&amp;Dongle type</source>
       <translation>ドングルの種類(&amp;D)</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_pages.py" line="145" />
+      <location filename="../../hems_desktop/gui/settings_pages.py" line="146" />
       <source>32 letters and digits from your power company</source>
       <translation>電力会社から届いた32文字の英数字</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_pages.py" line="146" />
+      <location filename="../../hems_desktop/gui/settings_pages.py" line="147" />
       <source>B-route &amp;ID</source>
       <translation>BルートID(&amp;I)</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_pages.py" line="150" />
+      <location filename="../../hems_desktop/gui/settings_pages.py" line="151" />
       <source>B-route pass&amp;word</source>
       <translation>Bルートパスワード(&amp;W)</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_pages.py" line="156" />
+      <location filename="../../hems_desktop/gui/settings_pages.py" line="157" />
       <source>automatic (e.g. 3B)</source>
       <translation>自動（例: 3B）</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_pages.py" line="157" />
+      <location filename="../../hems_desktop/gui/settings_pages.py" line="158" />
       <source>Meter c&amp;hannel</source>
       <translation>メーターのチャンネル(&amp;H)</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_pages.py" line="159" />
+      <location filename="../../hems_desktop/gui/settings_pages.py" line="160" />
       <source>automatic (e.g. 8CF5)</source>
       <translation>自動（例: 8CF5）</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_pages.py" line="160" />
+      <location filename="../../hems_desktop/gui/settings_pages.py" line="161" />
       <source>Meter PAN I&amp;D</source>
       <translation>メーターのPAN ID(&amp;D)</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_pages.py" line="162" />
+      <location filename="../../hems_desktop/gui/settings_pages.py" line="163" />
       <source>automatic</source>
       <translation>自動</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_pages.py" line="163" />
+      <location filename="../../hems_desktop/gui/settings_pages.py" line="164" />
       <source>Meter &amp;address</source>
       <translation>メーターのアドレス(&amp;A)</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_pages.py" line="167" />
+      <location filename="../../hems_desktop/gui/settings_pages.py" line="168" />
       <source>&amp;Forget cached network</source>
       <translation>記憶したネットワークを消去(&amp;F)</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_pages.py" line="168" />
+      <location filename="../../hems_desktop/gui/settings_pages.py" line="169" />
       <source>&amp;Test connection</source>
       <translation>接続テスト(&amp;T)</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_pages.py" line="176" />
+      <location filename="../../hems_desktop/gui/settings_pages.py" line="177" />
       <source>Demo &amp;mode (built-in virtual meter, no hardware)</source>
       <translation>デモモード（内蔵の仮想メーター、機器不要）(&amp;M)</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_pages.py" line="178" />
+      <location filename="../../hems_desktop/gui/settings_pages.py" line="179" />
       <source>Demo</source>
       <translation>デモ</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_pages.py" line="181" />
+      <location filename="../../hems_desktop/gui/settings_pages.py" line="182" />
       <source>The demo keeps its readings in its own history; files and Pub/Sub are not written while it runs.</source>
       <translation>デモの計測値はデモ専用の履歴に保存されます。デモの実行中はファイルとPub/Subには書き込みません。</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_pages.py" line="190" />
+      <location filename="../../hems_desktop/gui/settings_pages.py" line="191" />
       <source>The ID and password are kept in the system keyring, never in a file.</source>
       <translation>IDとパスワードはシステムのキーリングに保存され、ファイルには書き込まれません。</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_pages.py" line="194" />
+      <location filename="../../hems_desktop/gui/settings_pages.py" line="195" />
       <source>&amp;Outputs</source>
       <translation>出力(&amp;O)</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_pages.py" line="196" />
+      <location filename="../../hems_desktop/gui/settings_pages.py" line="197" />
       <source>Write readings to a &amp;file</source>
       <translation>計測値をファイルに書き出す(&amp;F)</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_pages.py" line="203" />
+      <location filename="../../hems_desktop/gui/settings_pages.py" line="204" />
       <source>&amp;Browse…</source>
       <translation>参照(&amp;B)…</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_pages.py" line="206" />
+      <location filename="../../hems_desktop/gui/settings_pages.py" line="207" />
       <source>&amp;Create the folder</source>
       <translation>フォルダーを作成(&amp;C)</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_pages.py" line="208" />
+      <location filename="../../hems_desktop/gui/settings_pages.py" line="209" />
       <source>File</source>
       <translation>ファイル</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_pages.py" line="214" />
+      <location filename="../../hems_desktop/gui/settings_pages.py" line="215" />
       <source>F&amp;ormat</source>
       <translation>形式(&amp;O)</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_pages.py" line="215" />
+      <location filename="../../hems_desktop/gui/settings_pages.py" line="216" />
       <source>Publish to Google Cloud &amp;Pub/Sub</source>
       <translation>Google Cloud Pub/Sub に送信する(&amp;P)</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_pages.py" line="219" />
+      <location filename="../../hems_desktop/gui/settings_pages.py" line="220" />
       <source>Pro&amp;ject</source>
       <translation>プロジェクト(&amp;J)</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_pages.py" line="221" />
+      <location filename="../../hems_desktop/gui/settings_pages.py" line="222" />
       <source>&amp;Topic</source>
       <translation>トピック(&amp;T)</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_pages.py" line="226" />
+      <location filename="../../hems_desktop/gui/settings_pages.py" line="228" />
       <source>&amp;Schedule</source>
       <translation>スケジュール(&amp;S)</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_pages.py" line="230" />
+      <location filename="../../hems_desktop/gui/settings_pages.py" line="232" />
       <source>On a schedule (cron)</source>
       <translation>スケジュール（cron）</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_pages.py" line="231" />
+      <location filename="../../hems_desktop/gui/settings_pages.py" line="233" />
       <source>At a fixed interval</source>
       <translation>一定間隔</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_pages.py" line="233" />
+      <location filename="../../hems_desktop/gui/settings_pages.py" line="235" />
       <source>&amp;Mode</source>
       <translation>モード(&amp;M)</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_pages.py" line="235" />
+      <location filename="../../hems_desktop/gui/settings_pages.py" line="237" />
       <source>Schedule (&amp;cron)</source>
       <translation>スケジュール（cron形式）(&amp;C)</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_pages.py" line="238" />
+      <location filename="../../hems_desktop/gui/settings_pages.py" line="240" />
       <source> s</source>
       <translation> 秒</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_pages.py" line="240" />
+      <location filename="../../hems_desktop/gui/settings_pages.py" line="242" />
       <source>&amp;Interval</source>
       <translation>間隔(&amp;I)</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_pages.py" line="242" />
+      <location filename="../../hems_desktop/gui/settings_pages.py" line="244" />
       <source>Next readings</source>
       <translation>次回の計測</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_pages.py" line="246" />
+      <location filename="../../hems_desktop/gui/settings_pages.py" line="248" />
       <source>&amp;Household</source>
       <translation>家庭(&amp;H)</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_pages.py" line="251" />
+      <location filename="../../hems_desktop/gui/settings_pages.py" line="253" />
       <source>Contract &amp;amperage</source>
       <translation>契約アンペア(&amp;A)</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_pages.py" line="256" />
+      <location filename="../../hems_desktop/gui/settings_pages.py" line="258" />
       <source>&amp;Warn at (0 = off)</source>
       <translation>警告する値（0 = 無効）(&amp;W)</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_pages.py" line="259" />
+      <location filename="../../hems_desktop/gui/settings_pages.py" line="261" />
       <source>A notification warns when a phase current reaches this share of the contract amperage.</source>
       <translation>各相の電流が契約アンペアのこの割合に達すると通知で警告します。</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_pages.py" line="263" />
+      <location filename="../../hems_desktop/gui/settings_pages.py" line="265" />
       <source>T&amp;ariff</source>
       <translation>料金プラン(&amp;A)</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_pages.py" line="266" />
+      <location filename="../../hems_desktop/gui/settings_pages.py" line="268" />
       <source>Tariff</source>
       <translation>料金プラン</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_pages.py" line="269" />
+      <location filename="../../hems_desktop/gui/settings_pages.py" line="271" />
       <source>&amp;General</source>
       <translation>一般(&amp;G)</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_pages.py" line="274" />
+      <location filename="../../hems_desktop/gui/settings_pages.py" line="276" />
       <source>System language</source>
       <translation>システムの言語</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_pages.py" line="276" />
+      <location filename="../../hems_desktop/gui/settings_pages.py" line="278" />
       <source>&amp;Language</source>
       <translation>言語(&amp;L)</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_pages.py" line="277" />
+      <location filename="../../hems_desktop/gui/settings_pages.py" line="279" />
       <source>Start at &amp;login</source>
       <translation>ログイン時に起動(&amp;L)</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_pages.py" line="280" />
+      <location filename="../../hems_desktop/gui/settings_pages.py" line="282" />
       <source>Show &amp;notifications</source>
       <translation>通知を表示(&amp;N)</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_pages.py" line="285" />
+      <location filename="../../hems_desktop/gui/settings_pages.py" line="287" />
       <source>forever</source>
       <translation>無期限</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_pages.py" line="286" />
+      <location filename="../../hems_desktop/gui/settings_pages.py" line="288" />
       <source> days</source>
       <translation> 日</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_pages.py" line="288" />
+      <location filename="../../hems_desktop/gui/settings_pages.py" line="290" />
       <source>&amp;Keep raw readings</source>
       <translation>計測値の保存期間(&amp;K)</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_pages.py" line="295" />
+      <location filename="../../hems_desktop/gui/settings_pages.py" line="297" />
       <source>probably %1</source>
       <translation>%1 と思われます</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_pages.py" line="322" />
+      <location filename="../../hems_desktop/gui/settings_pages.py" line="324" />
       <source>%1 is not connected; %2 looks like the dongle and is selected.</source>
       <translation>%1 は接続されていません。ドングルと思われる %2 を選びました。</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_pages.py" line="325" />
+      <location filename="../../hems_desktop/gui/settings_pages.py" line="327" />
       <source>No serial port found: plug the dongle in, then press Refresh.</source>
       <translation>シリアルポートが見つかりません。ドングルを挿してから「再検索」を押してください。</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_pages.py" line="327" />
+      <location filename="../../hems_desktop/gui/settings_pages.py" line="329" />
       <source>%1 is not connected: plug the dongle in and press Refresh, or choose its port.</source>
       <translation>%1 は接続されていません。ドングルを挿して「再検索」を押すか、ポートを選んでください。</translation>
     </message>
@@ -1453,7 +1556,97 @@ Keep the password for this run only? It is not written anywhere.</source>
   <context>
     <name>core</name>
     <message>
-      <location filename="../../hems_desktop/credentials.py" line="80" />
+      <location filename="../../hems_desktop/app/output_checks.py" line="53" />
+      <source>A CA certificate needs an mqtts:// URL (TLS).</source>
+      <translation>CA証明書を使うには mqtts:// のURL（TLS）が必要です。</translation>
+    </message>
+    <message>
+      <location filename="../../hems_desktop/app/output_checks.py" line="62" />
+      <source>This installation of HEMS Desktop cannot publish to MQTT (the paho-mqtt library is not included).</source>
+      <translation>このHEMS DesktopはMQTTに送信できません（paho-mqttライブラリが含まれていません）。</translation>
+    </message>
+    <message>
+      <location filename="../../hems_desktop/app/output_checks.py" line="68" />
+      <source>Connected to the MQTT broker {where} as {user}.</source>
+      <translation>MQTTブローカー {where} に {user} として接続できました。</translation>
+    </message>
+    <message>
+      <location filename="../../hems_desktop/app/output_checks.py" line="69" />
+      <source>anonymous</source>
+      <translation>匿名</translation>
+    </message>
+    <message>
+      <location filename="../../hems_desktop/app/output_checks.py" line="74" />
+      <source>The MQTT broker {where} wants a user name: put it in the URL (mqtt://user@host) and the password in the MQTT password field.</source>
+      <translation>MQTTブローカー {where} にはユーザー名が必要です。URLに入れ（mqtt://ユーザー名@ホスト）、パスワードはMQTTのパスワード欄に入力してください。</translation>
+    </message>
+    <message>
+      <location filename="../../hems_desktop/app/output_checks.py" line="77" />
+      <source>The MQTT broker {where} refused the user name {user} or its password.</source>
+      <translation>MQTTブローカー {where} がユーザー名 {user} またはそのパスワードを拒否しました。</translation>
+    </message>
+    <message>
+      <location filename="../../hems_desktop/app/output_checks.py" line="79" />
+      <source>The MQTT broker {where} refused the connection ({reason}).</source>
+      <translation>MQTTブローカー {where} が接続を拒否しました（{reason}）。</translation>
+    </message>
+    <message>
+      <location filename="../../hems_desktop/app/output_checks.py" line="112" />
+      <source>The MQTT broker {where} did not answer within {seconds:g} s (if that port speaks TLS, the URL must start with mqtts://).</source>
+      <translation>MQTTブローカー {where} が {seconds:g} 秒以内に応答しませんでした（そのポートがTLSなら、URLは mqtts:// で始めてください）。</translation>
+    </message>
+    <message>
+      <location filename="../../hems_desktop/app/output_checks.py" line="123" />
+      <source>The TLS connection to the MQTT broker {where} failed: give the CA certificate that signed the broker's, use the host name its certificate names, and check that the port speaks TLS.</source>
+      <translation>MQTTブローカー {where} とのTLS接続に失敗しました。ブローカーの証明書に署名したCA証明書を指定し、証明書にあるホスト名を使い、そのポートがTLSか確認してください。</translation>
+    </message>
+    <message>
+      <location filename="../../hems_desktop/app/output_checks.py" line="127" />
+      <source>The MQTT broker's host name {host} cannot be resolved.</source>
+      <translation>MQTTブローカーのホスト名 {host} を解決できません。</translation>
+    </message>
+    <message>
+      <location filename="../../hems_desktop/app/output_checks.py" line="129" />
+      <source>The MQTT broker {where} is not reachable ({reason}): check the host and the port.</source>
+      <translation>MQTTブローカー {where} に接続できません（{reason}）。ホストとポートを確認してください。</translation>
+    </message>
+    <message>
+      <location filename="../../hems_desktop/app/output_checks.py" line="146" />
+      <source>{url} answers with this app's metrics: Prometheus can scrape it.</source>
+      <translation>{url} はこのアプリのメトリクスを返しています。Prometheusから取得できます。</translation>
+    </message>
+    <message>
+      <location filename="../../hems_desktop/app/output_checks.py" line="147" />
+      <source>Another program answers on port {port}: choose another port.</source>
+      <translation>ポート {port} では別のプログラムが応答しています。別のポートを選んでください。</translation>
+    </message>
+    <message>
+      <location filename="../../hems_desktop/app/output_checks.py" line="158" />
+      <source>Port {port} is free: once saved, Prometheus can scrape {url}.</source>
+      <translation>ポート {port} は空いています。保存すると、Prometheusが {url} から取得できます。</translation>
+    </message>
+    <message>
+      <location filename="../../hems_desktop/app/output_checks.py" line="163" />
+      <source>Port {port} is already in use by another program: choose another port.</source>
+      <translation>ポート {port} は別のプログラムが使用中です。別のポートを選んでください。</translation>
+    </message>
+    <message>
+      <location filename="../../hems_desktop/app/output_checks.py" line="165" />
+      <source>{address} is not an address of this computer.</source>
+      <translation>{address} はこのコンピューターのアドレスではありません。</translation>
+    </message>
+    <message>
+      <location filename="../../hems_desktop/app/output_checks.py" line="167" />
+      <source>Listening on port {port} is not permitted (ports below 1024 need privileges).</source>
+      <translation>ポート {port} で待ち受ける権限がありません（1024未満のポートには特権が必要です）。</translation>
+    </message>
+    <message>
+      <location filename="../../hems_desktop/app/output_checks.py" line="168" />
+      <source>Cannot listen on {address} port {port}: {reason}.</source>
+      <translation>{address} のポート {port} で待ち受けられません：{reason}。</translation>
+    </message>
+    <message>
+      <location filename="../../hems_desktop/credentials.py" line="84" />
       <source>no system keyring is available (on Linux install and unlock GNOME Keyring or KWallet)</source>
       <translation>システムのキーリングがありません（LinuxではGNOME KeyringまたはKWalletを入れて、ロックを解除してください）</translation>
     </message>
@@ -1751,6 +1944,61 @@ Keep the password for this run only? It is not written anywhere.</source>
       <location filename="../../hems_desktop/sinks/file.py" line="107" />
       <source>cannot write to {path}: {reason}</source>
       <translation>{path} に書き込めません: {reason}</translation>
+    </message>
+    <message>
+      <location filename="../../hems_desktop/sinks/mqtt.py" line="136" />
+      <source>Home Assistant discovery prefix</source>
+      <translation>Home Assistantのディスカバリー接頭辞</translation>
+    </message>
+    <message>
+      <location filename="../../hems_desktop/sinks/mqtt_broker.py" line="73" />
+      <source>the MQTT URL is empty: use mqtt://host[:port] or mqtts://host[:port]</source>
+      <translation>MQTTのURLが空です：mqtt://ホスト[:ポート] または mqtts://ホスト[:ポート] の形で入力してください</translation>
+    </message>
+    <message>
+      <location filename="../../hems_desktop/sinks/mqtt_broker.py" line="75" />
+      <source>the MQTT URL must start with mqtt:// or mqtts:// (for example mqtt://192.168.1.10:1883)</source>
+      <translation>MQTTのURLは mqtt:// または mqtts:// で始めてください（例：mqtt://192.168.1.10:1883）</translation>
+    </message>
+    <message>
+      <location filename="../../hems_desktop/sinks/mqtt_broker.py" line="83" />
+      <source>the MQTT URL must start with mqtt:// or mqtts://, not {scheme}://</source>
+      <translation>MQTTのURLは {scheme}:// ではなく mqtt:// または mqtts:// で始めてください</translation>
+    </message>
+    <message>
+      <location filename="../../hems_desktop/sinks/mqtt_broker.py" line="85" />
+      <source>the MQTT URL must not contain a password: put it in the MQTT_PASSWORD environment variable (the desktop app keeps it in the keyring)</source>
+      <translation>MQTTのURLにパスワードを含めないでください：環境変数 MQTT_PASSWORD に設定してください（デスクトップアプリではキーリングに保存されます）</translation>
+    </message>
+    <message>
+      <location filename="../../hems_desktop/sinks/mqtt_broker.py" line="89" />
+      <source>the MQTT URL has no host name: use mqtt://host[:port]</source>
+      <translation>MQTTのURLにホスト名がありません：mqtt://ホスト[:ポート] の形で入力してください</translation>
+    </message>
+    <message>
+      <location filename="../../hems_desktop/sinks/mqtt_broker.py" line="91" />
+      <source>the MQTT URL must not have a path or query: the topic prefix is set apart (--mqtt-prefix)</source>
+      <translation>MQTTのURLにパスやクエリーは付けられません：トピックの接頭辞は別に設定します（--mqtt-prefix）</translation>
+    </message>
+    <message>
+      <location filename="../../hems_desktop/sinks/mqtt_broker.py" line="94" />
+      <source>the MQTT URL has an invalid port: use a number from 1 to 65535</source>
+      <translation>MQTTのURLのポートが正しくありません：1〜65535の数を使ってください</translation>
+    </message>
+    <message>
+      <location filename="../../hems_desktop/sinks/mqtt_broker.py" line="99" />
+      <source>MQTT topic prefix</source>
+      <translation>MQTTのトピック接頭辞</translation>
+    </message>
+    <message>
+      <location filename="../../hems_desktop/sinks/mqtt_broker.py" line="103" />
+      <source>the {what} is empty</source>
+      <translation>{what}が空です</translation>
+    </message>
+    <message>
+      <location filename="../../hems_desktop/sinks/mqtt_broker.py" line="105" />
+      <source>the {what} {prefix!r} must not contain '+', '#' or empty levels</source>
+      <translation>{what} {prefix!r} には「+」「#」や空の階層を含められません</translation>
     </message>
   </context>
 </TS>

@@ -147,6 +147,11 @@ def test_nothing_stale_after_recovery_or_stop(qtbot) -> None:  # type: ignore[no
                                            time.time() - 65))
     dashboard.tabs.setCurrentIndex(3)
     assert dashboard.connection_labels["age"].text().startswith("0:01:0")
+    assert dashboard.connection_labels["reauth"].text() == "–"  # the period is not known yet
+    dashboard.on_connection(ConnectionInfo("/dev/ttyUSB0", dongle, Network(0x3B, 0x8CF5, "FE80::1", lqi=150),
+                                           time.time() - 3600 - 65, reauth_period_s=3000))
+    # Joined 1:01:05 ago, renewed every 0:50:00: the first renewal was at 0:50:00, the next is at 1:40:00.
+    assert dashboard.connection_labels["reauth"].text().startswith("every 0:50:00, next in about 0:38:5")
     dashboard.on_error(ErrorReported("reading for 10:00 missed: timeout", kind=ErrorKind.MISSED))
     assert "missed" in dashboard.connection_labels["error"].text()
     dashboard.on_reading(reading(0))  # the next reading shows the session's trouble is over
@@ -158,6 +163,7 @@ def test_nothing_stale_after_recovery_or_stop(qtbot) -> None:  # type: ignore[no
     assert dashboard.connection_labels["error"].text() == "–"  # ...until the collector says it recovered
     dashboard.on_state(StateChanged(SessionState.STOPPED))
     assert dashboard.connection_labels["age"].text() == "–"  # no counting while stopped
+    assert dashboard.connection_labels["reauth"].text() == "–"
     qtbot.wait(1100)
     assert dashboard.connection_labels["age"].text() == "–"
     grey = dashboard.palette().color(dashboard.palette().ColorRole.PlaceholderText).name()

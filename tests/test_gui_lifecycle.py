@@ -24,7 +24,7 @@ import pytest
 pytest.importorskip("PySide6")
 
 from PySide6.QtCore import QTimer, qVersion
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QPlainTextEdit
 
 from hems_desktop.credentials import Credentials, CredentialStore
 from hems_desktop.gui.crash import CrashReporter
@@ -221,6 +221,34 @@ def test_about_shows_the_versions_and_every_folder(qtbot, app_paths, memory_keyr
     about.open_buttons["log"].click()
     assert "folder" in hems.dashboard.banners.banners  # no file manager offscreen: said in the window
     about.close()
+
+
+def test_about_names_the_lgpl_libraries_and_shows_the_bundles_notices(  # type: ignore[no-untyped-def]
+        qtbot, app_paths, memory_keyring, tmp_path, monkeypatch) -> None:
+    from hems_desktop.gui.about_dialog import AboutDialog, notices_path
+
+    # A frozen bundle, as PyInstaller lays it out: sys._MEIPASS/resources/licenses/, with the real notices file.
+    bundle = tmp_path / "bundle"
+    notices = bundle / "resources" / "licenses" / "THIRD-PARTY-NOTICES.txt"
+    notices.parent.mkdir(parents=True)
+    subprocess.run([sys.executable, str(ROOT / "packaging" / "release" / "notices.py"), "-o", str(notices)],
+                   check=True, timeout=120)
+    monkeypatch.setattr(sys, "_MEIPASS", str(bundle), raising=False)
+    assert notices_path() == notices
+    about = AboutDialog({}, lambda _: None)
+    qtbot.addWidget(about)
+    about.show()
+    assert qVersion() in about.lgpl_label.text() and "LGPL-3.0" in about.lgpl_label.text()
+    assert about.notices_button.isVisible()
+    about.notices_button.click()
+    assert about.notices_dialog is not None and about.notices_dialog.isVisible()
+    [view] = about.notices_dialog.findChildren(QPlainTextEdit)
+    assert "GNU Lesser" in view.toPlainText() and "PySide6" in view.toPlainText()
+    monkeypatch.setattr(sys, "_MEIPASS", str(tmp_path / "no-notices"))
+    bare = AboutDialog({}, lambda _: None)
+    qtbot.addWidget(bare)
+    bare.show()
+    assert not bare.notices_button.isVisible()  # nothing to show: no dead button
 
 
 def test_an_uncaught_exception_is_logged_and_shown(qtbot, tmp_path: Path, caplog) -> None:  # type: ignore[no-untyped-def]

@@ -1,4 +1,5 @@
-"""About: the version, links, the versions of what the app runs on, and its folders, each openable."""
+"""About: the version, links, the versions of what the app runs on, its folders (each openable), and the
+third-party notices (Qt and PySide6 are LGPL-3.0: the app says it uses them and shows their notices)."""
 
 from __future__ import annotations
 
@@ -8,12 +9,14 @@ from pathlib import Path
 
 from PySide6 import __version__ as pyside_version
 from PySide6.QtCore import QEvent, Qt, qVersion
+from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QPlainTextEdit,
     QPushButton,
     QSizePolicy,
     QVBoxLayout,
@@ -21,9 +24,15 @@ from PySide6.QtWidgets import (
 )
 
 from hems_desktop import __version__
+from hems_desktop.gui.resources import resource_path
 from hems_desktop.gui.retranslate import Texts, is_language_change
 
 HOMEPAGE = "https://github.com/hems-desktop/hems-desktop"  # as packaging/linux/build-deb.sh declares it
+
+
+def notices_path() -> Path:
+    """The bundle's THIRD-PARTY-NOTICES.txt (packaging/release/notices.py writes it at build time)."""
+    return resource_path("licenses", "THIRD-PARTY-NOTICES.txt")
 
 
 def runtime_versions() -> dict[str, str]:
@@ -56,6 +65,15 @@ class AboutDialog(QDialog):
                         .replace("%1", HOMEPAGE))
         layout.addWidget(links)
         self.links_label = links
+        lgpl = QLabel()
+        lgpl.setWordWrap(True)
+        lgpl.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+        lgpl.setOpenExternalLinks(True)
+        self.texts.bind(lgpl.setText, lambda: self.tr(
+            'Uses Qt %1 and PySide6 %2 under the <a href="https://www.gnu.org/licenses/lgpl-3.0.html">LGPL-3.0</a>, '
+            "unmodified, as shared libraries you may replace.").replace("%1", qVersion()).replace("%2", pyside_version))
+        layout.addWidget(lgpl)
+        self.lgpl_label = lgpl
         versions = QFormLayout()
         for name, version in runtime_versions().items():
             versions.addRow(f"{name}:", QLabel(version))
@@ -85,9 +103,35 @@ class AboutDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close = buttons.button(QDialogButtonBox.StandardButton.Close)
         self.texts.bind(close.setText, lambda: self.tr("Close"))
+        self.notices_button = QPushButton()
+        self.texts.bind(self.notices_button.setText, lambda: self.tr("Third-party &notices…"))
+        self.notices_button.clicked.connect(self.show_notices)
+        buttons.addButton(self.notices_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.notices_button.setVisible(notices_path().is_file())  # a source checkout has none until built
+        self.notices_dialog: QDialog | None = None
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self.resize(520, 0)
+        self.resize(520, self.sizeHint().height())
+
+    def show_notices(self) -> None:
+        """The notices file in a read-only view: no text editor or browser needed."""
+        if self.notices_dialog is None:
+            dialog = QDialog(self)
+            dialog.setWindowTitle(self.tr("Third-party notices"))
+            view = QPlainTextEdit(dialog)
+            view.setReadOnly(True)
+            view.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+            view.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))  # the list is in columns
+            try:
+                view.setPlainText(notices_path().read_text(encoding="utf-8", errors="replace"))
+            except OSError as exc:
+                view.setPlainText(f"{notices_path()}: {exc.strerror or exc}")
+            box = QVBoxLayout(dialog)
+            box.addWidget(view)
+            dialog.resize(780, 520)
+            self.notices_dialog = dialog
+        self.notices_dialog.show()
+        self.notices_dialog.raise_()
 
     @staticmethod
     def _plain(text: str) -> Callable[[], str]:

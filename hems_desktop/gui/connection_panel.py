@@ -35,6 +35,10 @@ def _link_quality(network: Network | None) -> str:
     return "–" if network.rssi_dbm is None else f"{network.rssi_dbm:.0f} dBm"
 
 
+def _clock(seconds: int) -> str:
+    return f"{seconds // 3600:d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+
+
 class ConnectionPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -50,6 +54,7 @@ class ConnectionPanel(QWidget):
             ("dialect", lambda: self.tr("Dialect")), ("channel", lambda: self.tr("Channel")),
             ("pan_id", lambda: self.tr("PAN ID")), ("ip", lambda: self.tr("Meter address")),
             ("lqi", lambda: self.tr("Link quality")), ("age", lambda: self.tr("Session age")),
+            ("reauth", lambda: self.tr("Re-authentication")),
             ("maker", lambda: self.tr("Meter maker")), ("serial", lambda: self.tr("Meter serial number")),
             ("release", lambda: self.tr("ECHONET Lite release")),
             ("route_b_number", lambda: self.tr("B-route identification number")),
@@ -141,12 +146,21 @@ class ConnectionPanel(QWidget):
             label.setStyleSheet(f"color: {error_colour(self.palette())};")
 
     def update_age(self) -> None:
-        label = self.labels["age"]
+        label, reauth = self.labels["age"], self.labels["reauth"]
+        period = self.info.reauth_period_s if self.info is not None else None
         if self.joined_at is None:
             label.setText("–")
+            reauth.setText("–")
             return
         seconds = max(0, int(time.time() - self.joined_at))
-        label.setText(f"{seconds // 3600:d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}")
+        label.setText(_clock(seconds))
+        if not period:
+            reauth.setText("–")
+            return
+        # The module renews the PANA session by itself every `period` from the join (its lifetime, S16).
+        due = period - seconds % period
+        reauth.setText(self.tr("every %1, next in about %2").replace("%1", _clock(int(period)))
+                       .replace("%2", _clock(int(due))))
 
     def showEvent(self, event: QShowEvent) -> None:  # Qt's name
         super().showEvent(event)

@@ -3,44 +3,59 @@
   <context>
     <name>AboutDialog</name>
     <message>
-      <location filename="../../hems_desktop/gui/about_dialog.py" line="43" />
+      <location filename="../../hems_desktop/gui/about_dialog.py" line="51" />
       <source>About HEMS Desktop</source>
       <translation>HEMS Desktop について</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/about_dialog.py" line="49" />
+      <location filename="../../hems_desktop/gui/about_dialog.py" line="57" />
       <source>Your smart meter over the Wi-SUN B-route. MIT License.</source>
       <translation>Wi-SUN Bルートでスマートメーターを計測します。MITライセンス。</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/about_dialog.py" line="54" />
+      <location filename="../../hems_desktop/gui/about_dialog.py" line="62" />
       <source>&lt;a href="%1"&gt;Project page and help&lt;/a&gt; · &lt;a href="%1/issues"&gt;Report a problem&lt;/a&gt;</source>
       <translation>&lt;a href="%1"&gt;プロジェクトのページとヘルプ&lt;/a&gt; · &lt;a href="%1/issues"&gt;問題を報告&lt;/a&gt;</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/about_dialog.py" line="64" />
+      <location filename="../../hems_desktop/gui/about_dialog.py" line="72" />
+      <source>Uses Qt %1 and PySide6 %2 under the &lt;a href="https://www.gnu.org/licenses/lgpl-3.0.html"&gt;LGPL-3.0&lt;/a&gt;, unmodified, as shared libraries you may replace.</source>
+      <translation>Qt %1 と PySide6 %2 を &lt;a href="https://www.gnu.org/licenses/lgpl-3.0.html"&gt;LGPL-3.0&lt;/a&gt; のもとで、改変せず、差し替え可能な共有ライブラリとして使用しています。</translation>
+    </message>
+    <message>
+      <location filename="../../hems_desktop/gui/about_dialog.py" line="81" />
       <source>Settings</source>
       <translation>設定</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/about_dialog.py" line="64" />
+      <location filename="../../hems_desktop/gui/about_dialog.py" line="81" />
       <source>Data</source>
       <translation>データ</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/about_dialog.py" line="65" />
+      <location filename="../../hems_desktop/gui/about_dialog.py" line="82" />
       <source>Log</source>
       <translation>ログ</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/about_dialog.py" line="76" />
+      <location filename="../../hems_desktop/gui/about_dialog.py" line="93" />
       <source>Open</source>
       <translation>開く</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/about_dialog.py" line="87" />
+      <location filename="../../hems_desktop/gui/about_dialog.py" line="104" />
       <source>Close</source>
       <translation>閉じる</translation>
+    </message>
+    <message>
+      <location filename="../../hems_desktop/gui/about_dialog.py" line="106" />
+      <source>Third-party &amp;notices…</source>
+      <translation>サードパーティーの告知(&amp;N)…</translation>
+    </message>
+    <message>
+      <location filename="../../hems_desktop/gui/about_dialog.py" line="119" />
+      <source>Third-party notices</source>
+      <translation>サードパーティーの告知</translation>
     </message>
   </context>
   <context>
@@ -99,89 +114,99 @@
   <context>
     <name>ConnectionPanel</name>
     <message>
-      <location filename="../../hems_desktop/gui/connection_panel.py" line="49" />
+      <location filename="../../hems_desktop/gui/connection_panel.py" line="53" />
       <source>Serial port</source>
       <translation>シリアルポート</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/connection_panel.py" line="49" />
+      <location filename="../../hems_desktop/gui/connection_panel.py" line="53" />
       <source>Dongle</source>
       <translation>ドングル</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/connection_panel.py" line="50" />
+      <location filename="../../hems_desktop/gui/connection_panel.py" line="54" />
       <source>Dialect</source>
       <translation>方式</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/connection_panel.py" line="50" />
+      <location filename="../../hems_desktop/gui/connection_panel.py" line="54" />
       <source>Channel</source>
       <translation>チャンネル</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/connection_panel.py" line="51" />
+      <location filename="../../hems_desktop/gui/connection_panel.py" line="55" />
       <source>PAN ID</source>
       <translation>PAN ID</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/connection_panel.py" line="51" />
+      <location filename="../../hems_desktop/gui/connection_panel.py" line="55" />
       <source>Meter address</source>
       <translation>メーターのアドレス</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/connection_panel.py" line="52" />
+      <location filename="../../hems_desktop/gui/connection_panel.py" line="56" />
       <source>Link quality</source>
       <translation>電波品質</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/connection_panel.py" line="52" />
+      <location filename="../../hems_desktop/gui/connection_panel.py" line="56" />
       <source>Session age</source>
       <translation>接続時間</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/connection_panel.py" line="53" />
+      <location filename="../../hems_desktop/gui/connection_panel.py" line="57" />
+      <source>Re-authentication</source>
+      <translation>再認証</translation>
+    </message>
+    <message>
+      <location filename="../../hems_desktop/gui/connection_panel.py" line="58" />
       <source>Meter maker</source>
       <translation>メーターのメーカー</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/connection_panel.py" line="53" />
+      <location filename="../../hems_desktop/gui/connection_panel.py" line="58" />
       <source>Meter serial number</source>
       <translation>メーターの製造番号</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/connection_panel.py" line="54" />
+      <location filename="../../hems_desktop/gui/connection_panel.py" line="59" />
       <source>ECHONET Lite release</source>
       <translation>ECHONET Lite のリリース</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/connection_panel.py" line="55" />
+      <location filename="../../hems_desktop/gui/connection_panel.py" line="60" />
       <source>B-route identification number</source>
       <translation>Bルート識別番号</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/connection_panel.py" line="56" />
+      <location filename="../../hems_desktop/gui/connection_panel.py" line="61" />
       <source>Meter fault status</source>
       <translation>メーターの異常状態</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/connection_panel.py" line="56" />
+      <location filename="../../hems_desktop/gui/connection_panel.py" line="61" />
       <source>Last error</source>
       <translation>直近のエラー</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/connection_panel.py" line="103" />
+      <location filename="../../hems_desktop/gui/connection_panel.py" line="108" />
       <source>firmware %1</source>
       <translation>ファームウェア %1</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/connection_panel.py" line="131" />
+      <location filename="../../hems_desktop/gui/connection_panel.py" line="136" />
       <source>the meter reports a fault</source>
       <translation>メーターが異常を報告しています</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/connection_panel.py" line="131" />
+      <location filename="../../hems_desktop/gui/connection_panel.py" line="136" />
       <source>no fault</source>
       <translation>異常なし</translation>
+    </message>
+    <message>
+      <location filename="../../hems_desktop/gui/connection_panel.py" line="162" />
+      <source>every %1, next in about %2</source>
+      <translation>%1ごと（次回まで約%2）</translation>
     </message>
   </context>
   <context>

@@ -86,6 +86,11 @@ class InsightsDrawing:
                 others = self._values(other.rows)
                 plot.plot(positions(len(others)), others, pen=pg.mkPen(colour, width=2), connect="finite",
                           symbol="o", symbolSize=5, symbolBrush=colour, name=box.text())
+        # A week's bars are dates, not 1-7; other views' numbers are hours, days of the month or months.
+        week = view.kind is ViewKind.WEEK
+        start = current.period.start
+        plot.getAxis("bottom").setTicks([[(i + 1, f"{start + dt.timedelta(days=i):%m/%d}") for i in range(7)]]
+                                        if week else None)
         # The whole period on the axis (the days to come included), not just the days known so far.
         if day:
             plot.setXRange(0, 24, padding=0.01)
@@ -140,7 +145,7 @@ class InsightsDrawing:
             return
         grid = np.array([[np.nan if v is None else v for v in row] for row in heat.kwh], dtype=float)
         self.heat_image.setImage(grid, levels=(0.0, max(heat.max_kwh, 0.01)))
-        self.heat_image.setRect(0, 0, len(heat.days), 24)
+        self.heat_image.setRect(0.5, 0, len(heat.days), 24)  # day n centred on n, as the usage chart numbers them
         self.heat_label.setText(self.tr("%1 to %2, kWh per half hour; %3 half hours missing")
                                 .replace("%1", heat.days[0].isoformat()).replace("%2", heat.days[-1].isoformat())
                                 .replace("%3", str(heat.missing)))

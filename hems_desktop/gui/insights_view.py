@@ -81,6 +81,8 @@ class InsightsView(InsightsDrawing, QWidget):
         for name in ("left", "bottom"):
             plot.getAxis(name).setPen(text)
             plot.getAxis(name).setTextPen(text)
+        if plot.plotItem.legend is not None:
+            plot.plotItem.legend.setLabelTextColor(text)  # pyqtgraph's default grey is faint on white and on black
 
     def changeEvent(self, event: QEvent) -> None:  # Qt's name
         """A language switch re-makes every text; a palette change recolours the charts."""
@@ -146,7 +148,8 @@ class InsightsView(InsightsDrawing, QWidget):
         self.summary_label = QLabel("–")
         self.summary_label.setWordWrap(True)
         self.usage_plot = self._plot()
-        self.usage_plot.addLegend(offset=(10, 5))
+        self.usage_legend = self.usage_plot.addLegend(offset=(-10, 5))  # top right: clear of the month's first bars
+        self._colour_plot(self.usage_plot)
         usage_layout.addWidget(self.summary_label)
         usage_layout.addWidget(self.usage_plot, 1)
         self._add_tab(usage, lambda: self.tr("Usage"))

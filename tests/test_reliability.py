@@ -21,7 +21,7 @@ import pytest
 from conftest import E2E_SPEED, PASSWORD, ROUTE_B_ID
 from scripted_dongle import ScriptedDongle
 
-from hems_desktop.collector import Collector, ErrorReported, ReadingTaken, SlotMissed, StateChanged
+from hems_desktop.collector import Collector, Connected, ErrorReported, ReadingTaken, SlotMissed, StateChanged
 from hems_desktop.describe import describe_sqlite_error
 from hems_desktop.errors import ErrorKind
 from hems_desktop.history import HistoryStore
@@ -91,6 +91,36 @@ def test_a_stop_inside_a_fault_ends_the_run_at_once(make_emulator: Any, e2e_conf
     assert status == [0]
     assert len(events.of(ReadingTaken)) == taken  # no reading after the stop
     assert collector.session.state is SessionState.STOPPED
+
+
+@pytest.mark.parametrize("spare_time_work", ["identity", "backfill"])
+def test_a_stop_during_spare_time_work_is_a_clean_stop(
+    make_emulator: Any, e2e_config: Any, tmp_path: Path, spare_time_work: str
+) -> None:
+    # Between readings the collector reads the meter's identity, then back-fills the history. A stop while one
+    # of those requests waits for its answer is an ordinary stop: exit 0, no "internal error".
+    emu = make_emulator("bp35a1", E2E_SPEED)
+    store = HistoryStore(tmp_path / "h.sqlite3") if spare_time_work == "backfill" else None
+    events = Events()
+    silenced = threading.Event()
+
+    def on_event(event: object) -> None:
+        events.append(event)
+        silent = isinstance(event, ReadingTaken) if spare_time_work == "identity" else (
+            isinstance(event, Connected) and event.info.meter is not None)  # the identity is read
+        if silent and not silenced.is_set():
+            emu.faults.drop_responses = 1000  # the next request (identity or back-fill) waits for its answer
+            silenced.set()
+
+    collector = Collector(Session(e2e_config(emu, request_timeout=8.0)),
+                          IntervalSchedule(60, dt.datetime.now().astimezone()), [], on_event=on_event,
+                          history=store, backfill_days=2)
+    thread, status = run_in_thread(collector)
+    wait_for(silenced.is_set)
+    time.sleep(0.3)  # the request is waiting now
+    assert stop_and_time(collector, thread) < STOP_BOUND_S
+    assert status == [0]
+    assert not [e for e in events.of(ErrorReported) if e.kind is ErrorKind.INTERNAL], events.of(ErrorReported)
 
 
 def test_a_stop_during_a_scan_on_a_flooded_line_ends_at_once() -> None:

@@ -111,6 +111,8 @@ class Collector:
         """Collect until stopped, `count` readings are taken, or a fatal error. Returns an exit status."""
         try:
             self._loop()
+        except Stopped:  # the stop came while spare-time work (identity, back-fill) waited for the meter
+            log.debug("stopped while waiting for the meter")
         except Exception as exc:  # not foreseen: one clear line, the traceback at debug level, exit non-zero
             log.debug("collector failed:\n%s", "".join(traceback.format_exception(exc)))
             self.exit_status = EXIT_BUG

@@ -28,3 +28,28 @@ d.insights.kind_buttons.button(1).click(); d.insights.compare_previous.setChecke
 wait_for(app, lambda: False, 1.0)
 d.grab().save(str(out / f"insights-{lang}.png"))
 hems.controller.stop(timeout_ms=5000)
+settings = hems.make_settings_dialog()
+settings.show()
+wait_for(app, lambda: False, 0.5)
+settings.grab().save(str(out / f"settings-{lang}.png"))
+settings.close()
+
+# The tray icon in each state, at 2x (a high-DPI tray), with its tooltip's state name under it.
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QColor, QPainter, QPixmap
+from hems_desktop.gui.icons import status_pixmap
+from hems_desktop.gui.text import state_text
+from hems_desktop.session import SessionState
+
+states = [(SessionState.JOINED, 296), (SessionState.SCANNING, None), (SessionState.DISCONNECTED, None),
+          (SessionState.STOPPED, None)]
+cell, icon = 150, 64
+strip = QPixmap(cell * len(states), 110)
+strip.fill(QColor("#f4f4f4"))
+painter = QPainter(strip)
+for index, (state, watts) in enumerate(states):
+    painter.drawPixmap(index * cell + (cell - icon) // 2, 10, status_pixmap(state, watts, size=icon, ratio=2.0))
+    painter.setPen(QColor("#202020"))
+    painter.drawText(QRectF(index * cell, 80, cell, 24), Qt.AlignmentFlag.AlignCenter, state_text(state))
+painter.end()
+strip.save(str(out / f"tray-{lang}.png"))

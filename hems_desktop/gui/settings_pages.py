@@ -179,7 +179,8 @@ class SettingsPages:
         self._row(form, tab, "demo", lambda: self.tr("Demo"), self.demo_check)
         demo_note = _wrapping(QLabel())
         self.texts.bind(demo_note.setText, lambda: self.tr(
-            "The demo keeps its readings in its own history; files and Pub/Sub are not written while it runs."))
+            "The demo keeps its readings in its own history; no other output (file, Pub/Sub, MQTT, metrics) is "
+            "used while it runs."))
         form.addRow("", demo_note)
 
     def _show_keyring_note(self) -> None:

@@ -3,57 +3,57 @@
   <context>
     <name>AboutDialog</name>
     <message>
-      <location filename="../../hems_desktop/gui/about_dialog.py" line="51" />
+      <location filename="../../hems_desktop/gui/about_dialog.py" line="52" />
       <source>About HEMS Desktop</source>
       <translation>HEMS Desktop について</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/about_dialog.py" line="57" />
+      <location filename="../../hems_desktop/gui/about_dialog.py" line="58" />
       <source>Your smart meter over the Wi-SUN B-route. MIT License.</source>
       <translation>Wi-SUN Bルートでスマートメーターを計測します。MITライセンス。</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/about_dialog.py" line="62" />
+      <location filename="../../hems_desktop/gui/about_dialog.py" line="63" />
       <source>&lt;a href="%1"&gt;Project page and help&lt;/a&gt; · &lt;a href="%1/issues"&gt;Report a problem&lt;/a&gt;</source>
       <translation>&lt;a href="%1"&gt;プロジェクトのページとヘルプ&lt;/a&gt; · &lt;a href="%1/issues"&gt;問題を報告&lt;/a&gt;</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/about_dialog.py" line="72" />
+      <location filename="../../hems_desktop/gui/about_dialog.py" line="73" />
       <source>Uses Qt %1 and PySide6 %2 under the &lt;a href="https://www.gnu.org/licenses/lgpl-3.0.html"&gt;LGPL-3.0&lt;/a&gt;, unmodified, as shared libraries you may replace.</source>
       <translation>Qt %1 と PySide6 %2 を &lt;a href="https://www.gnu.org/licenses/lgpl-3.0.html"&gt;LGPL-3.0&lt;/a&gt; のもとで、改変せず、差し替え可能な共有ライブラリとして使用しています。</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/about_dialog.py" line="81" />
+      <location filename="../../hems_desktop/gui/about_dialog.py" line="82" />
       <source>Settings</source>
       <translation>設定</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/about_dialog.py" line="81" />
+      <location filename="../../hems_desktop/gui/about_dialog.py" line="82" />
       <source>Data</source>
       <translation>データ</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/about_dialog.py" line="82" />
+      <location filename="../../hems_desktop/gui/about_dialog.py" line="83" />
       <source>Log</source>
       <translation>ログ</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/about_dialog.py" line="93" />
+      <location filename="../../hems_desktop/gui/about_dialog.py" line="94" />
       <source>Open</source>
       <translation>開く</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/about_dialog.py" line="104" />
+      <location filename="../../hems_desktop/gui/about_dialog.py" line="105" />
       <source>Close</source>
       <translation>閉じる</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/about_dialog.py" line="106" />
+      <location filename="../../hems_desktop/gui/about_dialog.py" line="107" />
       <source>Third-party &amp;notices…</source>
       <translation>サードパーティーの告知(&amp;N)…</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/about_dialog.py" line="119" />
+      <location filename="../../hems_desktop/gui/about_dialog.py" line="120" />
       <source>Third-party notices</source>
       <translation>サードパーティーの告知</translation>
     </message>
@@ -482,87 +482,87 @@
       <translation>今期</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/insights_draw.py" line="97" />
+      <location filename="../../hems_desktop/gui/insights_draw.py" line="102" />
       <source>%1 to %2</source>
       <translation>%1～%2</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/insights_draw.py" line="100" />
+      <location filename="../../hems_desktop/gui/insights_draw.py" line="105" />
       <source>previous %1</source>
       <translation>前期 %1</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/insights_draw.py" line="102" />
+      <location filename="../../hems_desktop/gui/insights_draw.py" line="107" />
       <source>last year %1</source>
       <translation>前年 %1</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/insights_draw.py" line="104" />
+      <location filename="../../hems_desktop/gui/insights_draw.py" line="109" />
       <source>%1 half hours missing</source>
       <translation>欠測 %1 コマ</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/insights_draw.py" line="105" />
+      <location filename="../../hems_desktop/gui/insights_draw.py" line="110" />
       <source>CO₂ %1</source>
       <translation>CO₂ %1</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/insights_draw.py" line="108" />
+      <location filename="../../hems_desktop/gui/insights_draw.py" line="113" />
       <source>sold %1 (%2), net %3</source>
       <translation>売電 %1(%2)、正味 %3</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/insights_draw.py" line="121" />
+      <location filename="../../hems_desktop/gui/insights_draw.py" line="126" />
       <source>¥%1 for %2 kWh (%3 half hours missing)</source>
       <translation>%2 kWhで¥%1(欠測 %3 コマ)</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/insights_draw.py" line="124" />
+      <location filename="../../hems_desktop/gui/insights_draw.py" line="129" />
       <source>basic ¥%1</source>
       <translation>基本料金 ¥%1</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/insights_draw.py" line="127" />
+      <location filename="../../hems_desktop/gui/insights_draw.py" line="132" />
       <source>fuel-cost adjustment ¥%1</source>
       <translation>燃料費調整額 ¥%1</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/insights_draw.py" line="128" />
+      <location filename="../../hems_desktop/gui/insights_draw.py" line="133" />
       <source>renewable surcharge ¥%1</source>
       <translation>再エネ賦課金 ¥%1</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/insights_draw.py" line="130" />
+      <location filename="../../hems_desktop/gui/insights_draw.py" line="135" />
       <source>¥%1 for %2 kWh</source>
       <translation>%2 kWhで¥%1</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/insights_draw.py" line="133" />
+      <location filename="../../hems_desktop/gui/insights_draw.py" line="138" />
       <source>%1 kWh, ¥%2</source>
       <translation>%1 kWh、¥%2</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/insights_draw.py" line="144" />
+      <location filename="../../hems_desktop/gui/insights_draw.py" line="149" />
       <source>%1 to %2, kWh per half hour; %3 half hours missing</source>
       <translation>%1～%2、30分ごとのkWh、欠測 %3 コマ</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/insights_draw.py" line="160" />
+      <location filename="../../hems_desktop/gui/insights_draw.py" line="165" />
       <source>live readings</source>
       <translation>瞬時値</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/insights_draw.py" line="160" />
+      <location filename="../../hems_desktop/gui/insights_draw.py" line="165" />
       <source>the meter's half hours</source>
       <translation>メーターの30分値</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/insights_draw.py" line="162" />
+      <location filename="../../hems_desktop/gui/insights_draw.py" line="167" />
       <source>Always on: %1 (last 48 h, from %2); about %3 and %4 a year. Trend: the last 12 weeks.</source>
       <translation>常時使用: %1(直近48時間、%2より)。年間約%3・%4。推移: 直近12週。</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/insights_draw.py" line="178" />
+      <location filename="../../hems_desktop/gui/insights_draw.py" line="183" />
       <source>%1 A below %2 A</source>
       <translation>%2 Aまで %1 A</translation>
     </message>
@@ -570,159 +570,159 @@
   <context>
     <name>InsightsView</name>
     <message>
-      <location filename="../../hems_desktop/gui/insights_view.py" line="100" />
+      <location filename="../../hems_desktop/gui/insights_view.py" line="102" />
       <source>Day</source>
       <translation>日</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/insights_view.py" line="100" />
+      <location filename="../../hems_desktop/gui/insights_view.py" line="102" />
       <source>Week</source>
       <translation>週</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/insights_view.py" line="101" />
+      <location filename="../../hems_desktop/gui/insights_view.py" line="103" />
       <source>Month</source>
       <translation>月</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/insights_view.py" line="101" />
+      <location filename="../../hems_desktop/gui/insights_view.py" line="103" />
       <source>Year</source>
       <translation>年</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/insights_view.py" line="111" />
-      <location filename="../../hems_desktop/gui/insights_view.py" line="125" />
+      <location filename="../../hems_desktop/gui/insights_view.py" line="113" />
+      <location filename="../../hems_desktop/gui/insights_view.py" line="127" />
       <source>Previous period</source>
       <translation>前の期間</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/insights_view.py" line="113" />
+      <location filename="../../hems_desktop/gui/insights_view.py" line="115" />
       <source>Next period</source>
       <translation>次の期間</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/insights_view.py" line="127" />
+      <location filename="../../hems_desktop/gui/insights_view.py" line="129" />
       <source>Same period last year</source>
       <translation>前年同期</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/insights_view.py" line="130" />
+      <location filename="../../hems_desktop/gui/insights_view.py" line="132" />
       <source>Show kWh</source>
       <translation>kWhで表示</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/insights_view.py" line="130" />
+      <location filename="../../hems_desktop/gui/insights_view.py" line="132" />
       <source>Show ¥</source>
       <translation>円で表示</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/insights_view.py" line="152" />
+      <location filename="../../hems_desktop/gui/insights_view.py" line="155" />
       <source>Usage</source>
       <translation>使用量</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/insights_view.py" line="157" />
+      <location filename="../../hems_desktop/gui/insights_view.py" line="160" />
       <source>Billing period</source>
       <translation>料金期間</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/insights_view.py" line="157" />
+      <location filename="../../hems_desktop/gui/insights_view.py" line="160" />
       <source>Bill so far</source>
       <translation>今期の料金(現在まで)</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/insights_view.py" line="158" />
+      <location filename="../../hems_desktop/gui/insights_view.py" line="161" />
       <source>Breakdown</source>
       <translation>内訳</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/insights_view.py" line="159" />
+      <location filename="../../hems_desktop/gui/insights_view.py" line="162" />
       <source>Forecast at period end</source>
       <translation>期間末の予測</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/insights_view.py" line="160" />
+      <location filename="../../hems_desktop/gui/insights_view.py" line="163" />
       <source>Sold</source>
       <translation>売電</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/insights_view.py" line="160" />
+      <location filename="../../hems_desktop/gui/insights_view.py" line="163" />
       <source>CO₂</source>
       <translation>CO₂</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/insights_view.py" line="165" />
+      <location filename="../../hems_desktop/gui/insights_view.py" line="168" />
       <source>Bill</source>
       <translation>電気料金</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/insights_view.py" line="171" />
+      <location filename="../../hems_desktop/gui/insights_view.py" line="174" />
       <source>hour</source>
       <translation>時</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/insights_view.py" line="177" />
+      <location filename="../../hems_desktop/gui/insights_view.py" line="180" />
       <source>Heatmap</source>
       <translation>ヒートマップ</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/insights_view.py" line="185" />
+      <location filename="../../hems_desktop/gui/insights_view.py" line="188" />
       <source>week (oldest first)</source>
       <translation>週(古い順)</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/insights_view.py" line="188" />
+      <location filename="../../hems_desktop/gui/insights_view.py" line="191" />
       <source>Base load</source>
       <translation>待機電力</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/insights_view.py" line="193" />
+      <location filename="../../hems_desktop/gui/insights_view.py" line="196" />
       <source>Highest half hour</source>
       <translation>最大の30分</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/insights_view.py" line="194" />
+      <location filename="../../hems_desktop/gui/insights_view.py" line="197" />
       <source>Highest reading</source>
       <translation>最大の瞬時電力</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/insights_view.py" line="195" />
+      <location filename="../../hems_desktop/gui/insights_view.py" line="198" />
       <source>Highest current</source>
       <translation>最大電流</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/insights_view.py" line="196" />
+      <location filename="../../hems_desktop/gui/insights_view.py" line="199" />
       <source>Contract headroom</source>
       <translation>契約容量までの余裕</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/insights_view.py" line="200" />
+      <location filename="../../hems_desktop/gui/insights_view.py" line="203" />
       <source>Peaks</source>
       <translation>ピーク</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/insights_view.py" line="206" />
+      <location filename="../../hems_desktop/gui/insights_view.py" line="209" />
       <source>Export CSV…</source>
       <translation>CSVに書き出し…</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/insights_view.py" line="208" />
+      <location filename="../../hems_desktop/gui/insights_view.py" line="211" />
       <source>Save chart as PNG…</source>
       <translation>グラフをPNGで保存…</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/insights_view.py" line="226" />
-      <location filename="../../hems_desktop/gui/insights_view.py" line="270" />
+      <location filename="../../hems_desktop/gui/insights_view.py" line="229" />
+      <location filename="../../hems_desktop/gui/insights_view.py" line="273" />
       <source>No history yet</source>
       <translation>履歴はまだありません</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/insights_view.py" line="323" />
+      <location filename="../../hems_desktop/gui/insights_view.py" line="326" />
       <source>Export CSV</source>
       <translation>CSVに書き出し</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/insights_view.py" line="328" />
+      <location filename="../../hems_desktop/gui/insights_view.py" line="331" />
       <source>Save chart as PNG</source>
       <translation>グラフをPNGで保存</translation>
     </message>
@@ -1102,186 +1102,186 @@ Keep the password for this run only? It is not written anywhere.</source>
     </message>
     <message>
       <location filename="../../hems_desktop/gui/settings_pages.py" line="182" />
-      <source>The demo keeps its readings in its own history; files and Pub/Sub are not written while it runs.</source>
-      <translation>デモの計測値はデモ専用の履歴に保存されます。デモの実行中はファイルとPub/Subには書き込みません。</translation>
+      <source>The demo keeps its readings in its own history; no other output (file, Pub/Sub, MQTT, metrics) is used while it runs.</source>
+      <translation>デモの計測値は専用の履歴に保存されます。実行中はほかの出力（ファイル、Pub/Sub、MQTT、メトリクス）は使われません。</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_pages.py" line="191" />
+      <location filename="../../hems_desktop/gui/settings_pages.py" line="192" />
       <source>The ID and password are kept in the system keyring, never in a file.</source>
       <translation>IDとパスワードはシステムのキーリングに保存され、ファイルには書き込まれません。</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_pages.py" line="195" />
+      <location filename="../../hems_desktop/gui/settings_pages.py" line="196" />
       <source>&amp;Outputs</source>
       <translation>出力(&amp;O)</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_pages.py" line="197" />
+      <location filename="../../hems_desktop/gui/settings_pages.py" line="198" />
       <source>Write readings to a &amp;file</source>
       <translation>計測値をファイルに書き出す(&amp;F)</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_pages.py" line="204" />
+      <location filename="../../hems_desktop/gui/settings_pages.py" line="205" />
       <source>&amp;Browse…</source>
       <translation>参照(&amp;B)…</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_pages.py" line="207" />
+      <location filename="../../hems_desktop/gui/settings_pages.py" line="208" />
       <source>&amp;Create the folder</source>
       <translation>フォルダーを作成(&amp;C)</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_pages.py" line="209" />
+      <location filename="../../hems_desktop/gui/settings_pages.py" line="210" />
       <source>File</source>
       <translation>ファイル</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_pages.py" line="215" />
+      <location filename="../../hems_desktop/gui/settings_pages.py" line="216" />
       <source>F&amp;ormat</source>
       <translation>形式(&amp;O)</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_pages.py" line="216" />
+      <location filename="../../hems_desktop/gui/settings_pages.py" line="217" />
       <source>Publish to Google Cloud &amp;Pub/Sub</source>
       <translation>Google Cloud Pub/Sub に送信する(&amp;P)</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_pages.py" line="220" />
+      <location filename="../../hems_desktop/gui/settings_pages.py" line="221" />
       <source>Pro&amp;ject</source>
       <translation>プロジェクト(&amp;J)</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_pages.py" line="222" />
+      <location filename="../../hems_desktop/gui/settings_pages.py" line="223" />
       <source>&amp;Topic</source>
       <translation>トピック(&amp;T)</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_pages.py" line="228" />
+      <location filename="../../hems_desktop/gui/settings_pages.py" line="229" />
       <source>&amp;Schedule</source>
       <translation>スケジュール(&amp;S)</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_pages.py" line="232" />
+      <location filename="../../hems_desktop/gui/settings_pages.py" line="233" />
       <source>On a schedule (cron)</source>
       <translation>スケジュール（cron）</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_pages.py" line="233" />
+      <location filename="../../hems_desktop/gui/settings_pages.py" line="234" />
       <source>At a fixed interval</source>
       <translation>一定間隔</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_pages.py" line="235" />
+      <location filename="../../hems_desktop/gui/settings_pages.py" line="236" />
       <source>&amp;Mode</source>
       <translation>モード(&amp;M)</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_pages.py" line="237" />
+      <location filename="../../hems_desktop/gui/settings_pages.py" line="238" />
       <source>Schedule (&amp;cron)</source>
       <translation>スケジュール（cron形式）(&amp;C)</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_pages.py" line="240" />
+      <location filename="../../hems_desktop/gui/settings_pages.py" line="241" />
       <source> s</source>
       <translation> 秒</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_pages.py" line="242" />
+      <location filename="../../hems_desktop/gui/settings_pages.py" line="243" />
       <source>&amp;Interval</source>
       <translation>間隔(&amp;I)</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_pages.py" line="244" />
+      <location filename="../../hems_desktop/gui/settings_pages.py" line="245" />
       <source>Next readings</source>
       <translation>次回の計測</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_pages.py" line="248" />
+      <location filename="../../hems_desktop/gui/settings_pages.py" line="249" />
       <source>&amp;Household</source>
       <translation>家庭(&amp;H)</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_pages.py" line="253" />
+      <location filename="../../hems_desktop/gui/settings_pages.py" line="254" />
       <source>Contract &amp;amperage</source>
       <translation>契約アンペア(&amp;A)</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_pages.py" line="258" />
+      <location filename="../../hems_desktop/gui/settings_pages.py" line="259" />
       <source>&amp;Warn at (0 = off)</source>
       <translation>警告する値（0 = 無効）(&amp;W)</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_pages.py" line="261" />
+      <location filename="../../hems_desktop/gui/settings_pages.py" line="262" />
       <source>A notification warns when a phase current reaches this share of the contract amperage.</source>
       <translation>各相の電流が契約アンペアのこの割合に達すると通知で警告します。</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_pages.py" line="265" />
+      <location filename="../../hems_desktop/gui/settings_pages.py" line="266" />
       <source>T&amp;ariff</source>
       <translation>料金プラン(&amp;A)</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_pages.py" line="268" />
+      <location filename="../../hems_desktop/gui/settings_pages.py" line="269" />
       <source>Tariff</source>
       <translation>料金プラン</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_pages.py" line="271" />
+      <location filename="../../hems_desktop/gui/settings_pages.py" line="272" />
       <source>&amp;General</source>
       <translation>一般(&amp;G)</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_pages.py" line="276" />
+      <location filename="../../hems_desktop/gui/settings_pages.py" line="277" />
       <source>System language</source>
       <translation>システムの言語</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_pages.py" line="278" />
+      <location filename="../../hems_desktop/gui/settings_pages.py" line="279" />
       <source>&amp;Language</source>
       <translation>言語(&amp;L)</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_pages.py" line="279" />
+      <location filename="../../hems_desktop/gui/settings_pages.py" line="280" />
       <source>Start at &amp;login</source>
       <translation>ログイン時に起動(&amp;L)</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_pages.py" line="282" />
+      <location filename="../../hems_desktop/gui/settings_pages.py" line="283" />
       <source>Show &amp;notifications</source>
       <translation>通知を表示(&amp;N)</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_pages.py" line="287" />
+      <location filename="../../hems_desktop/gui/settings_pages.py" line="288" />
       <source>forever</source>
       <translation>無期限</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_pages.py" line="288" />
+      <location filename="../../hems_desktop/gui/settings_pages.py" line="289" />
       <source> days</source>
       <translation> 日</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_pages.py" line="290" />
+      <location filename="../../hems_desktop/gui/settings_pages.py" line="291" />
       <source>&amp;Keep raw readings</source>
       <translation>計測値の保存期間(&amp;K)</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_pages.py" line="297" />
+      <location filename="../../hems_desktop/gui/settings_pages.py" line="298" />
       <source>probably %1</source>
       <translation>%1 と思われます</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_pages.py" line="324" />
+      <location filename="../../hems_desktop/gui/settings_pages.py" line="325" />
       <source>%1 is not connected; %2 looks like the dongle and is selected.</source>
       <translation>%1 は接続されていません。ドングルと思われる %2 を選びました。</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_pages.py" line="327" />
+      <location filename="../../hems_desktop/gui/settings_pages.py" line="328" />
       <source>No serial port found: plug the dongle in, then press Refresh.</source>
       <translation>シリアルポートが見つかりません。ドングルを挿してから「再検索」を押してください。</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_pages.py" line="329" />
+      <location filename="../../hems_desktop/gui/settings_pages.py" line="330" />
       <source>%1 is not connected: plug the dongle in and press Refresh, or choose its port.</source>
       <translation>%1 は接続されていません。ドングルを挿して「再検索」を押すか、ポートを選んでください。</translation>
     </message>

@@ -11,115 +11,23 @@ from __future__ import annotations
 import re
 
 from hems_desktop.protocol.skstack import (
-    Address,
-    Echo,
-    EnergyScan,
     ErxUdp,
-    Event,
-    Fail,
     Garbage,
-    Info,
-    Ok,
     PanDescriptor,
-    RegisterValue,
     SkMessage,
-    Unknown,
-    Version,
+)
+from hems_desktop.protocol.skstack_lines import (
+    HEX,
+    PANDESC_KEYS,
+    is_hex,
+    is_ipv6,
+    parse_edscan,
+    parse_line,
 )
 
+_LINE_END = re.compile(rb"[\r\n]")
 MAX_LINE = 1024  # longest text line we keep; real lines are < 200 bytes except hex ERXUDP
 MAX_DATALEN = 1280  # IPv6 minimum MTU: no ERXUDP payload is longer
-# \Z, not $: `$` also matches before a trailing "\n", which let "AB\n" pass as hex.
-_IPV6 = re.compile(r"^[0-9A-Fa-f]{4}(?::[0-9A-Fa-f]{4}){7}\Z")
-
-_HEX = re.compile(r"^[0-9A-Fa-f]+\Z")
-_LINE_END = re.compile(rb"[\r\n]")
-_ECHO_PREFIXES = ("SK", "WOPT", "ROPT", "WUART", "RUART")
-_PANDESC_KEYS = {
-    "Channel": "channel",
-    "Channel Page": "channel_page",
-    "Pan ID": "pan_id",
-    "Addr": "mac",
-    "LQI": "lqi",
-    "Side": "side",
-    "PairID": "pair_id",
-}
-
-
-def _is_hex(token: str, length: int | None = None) -> bool:
-    return bool(_HEX.match(token)) and (length is None or len(token) == length)
-
-
-def is_ipv6(token: str) -> bool:
-    return bool(_IPV6.match(token))
-
-
-def parse_line(text: str) -> SkMessage:
-    """Parse one complete text line (without CR/LF). Never raises."""
-    if not text:
-        return Unknown("")
-    tokens = text.split()
-    if not tokens:
-        return Unknown(text)
-    head = tokens[0]
-    try:
-        if head == "OK":
-            return Ok(tokens[1] if len(tokens) > 1 else None)
-        if head == "FAIL" and len(tokens) == 2 and tokens[1].startswith("ER") and tokens[1][2:].isdigit():
-            return Fail(int(tokens[1][2:]))
-        if head in ("EVER", "EAPPVER") and len(tokens) >= 2:
-            return Version(head, " ".join(tokens[1:]))
-        if head == "EINFO":
-            return _parse_einfo(text, tokens)
-        if head == "ESREG" and len(tokens) == 2:
-            return RegisterValue(tokens[1])
-        if head == "EVENT":
-            return _parse_event(text, tokens)
-        if len(tokens) == 1 and is_ipv6(head):
-            return Address(head.upper())
-        if head.startswith(_ECHO_PREFIXES):
-            return Echo(text)
-    except ValueError as exc:
-        return Garbage(text.encode("utf-8", "replace"), f"malformed {head}: {exc}")
-    return Unknown(text)
-
-
-def _parse_einfo(text: str, tokens: list[str]) -> SkMessage:
-    if len(tokens) != 6 or not is_ipv6(tokens[1]) or not _is_hex(tokens[2], 16):
-        return Garbage(text.encode(), "malformed EINFO")
-    last = tokens[5]
-    side = int(last) if last in ("0", "1") else None
-    short = int(last, 16) if side is None else None
-    return Info(tokens[1].upper(), tokens[2].upper(), int(tokens[3], 16), int(tokens[4], 16), short, side)
-
-
-def _parse_event(text: str, tokens: list[str]) -> SkMessage:
-    if len(tokens) < 2 or not _is_hex(tokens[1]) or len(tokens[1]) > 2:
-        return Garbage(text.encode(), "malformed EVENT")
-    number = int(tokens[1], 16)
-    if len(tokens) == 2:
-        return Event(number, None)
-    address = tokens[2]
-    if not is_ipv6(address):
-        return Garbage(text.encode(), "EVENT address is not IPv6")
-    rest = tokens[3:]
-    side: int | None = None
-    param: int | None = None
-    # Dual-stack puts SIDE (one digit) before PARAM (two hex digits); single-hop has PARAM only.
-    if len(rest) == 2:
-        if len(rest[0]) != 1 or not rest[0].isdigit() or not _is_hex(rest[1], 2):
-            return Garbage(text.encode(), "malformed EVENT side/param")
-        side, param = int(rest[0]), int(rest[1], 16)
-    elif len(rest) == 1:
-        if len(rest[0]) == 1 and rest[0].isdigit():
-            side = int(rest[0])
-        elif _is_hex(rest[0], 2):
-            param = int(rest[0], 16)
-        else:
-            return Garbage(text.encode(), "malformed EVENT param")
-    elif rest:
-        return Garbage(text.encode(), "too many EVENT fields")
-    return Event(number, address.upper(), side, param)
 
 
 class _ErxHeader:
@@ -135,11 +43,11 @@ class _ErxHeader:
         if not (is_ipv6(self.sender) and is_ipv6(self.dest)):
             raise ValueError("address is not IPv6")
         # Real MACs are 16 hex digits; a published fixture has 18, so only insist on hex.
-        if not (_is_hex(rport, 4) and _is_hex(lport, 4) and _is_hex(self.mac) and len(self.mac) <= 20):
+        if not (is_hex(rport, 4) and is_hex(lport, 4) and is_hex(self.mac) and len(self.mac) <= 20):
             raise ValueError("bad port or MAC field")
         self.rport, self.lport = int(rport, 16), int(lport, 16)
         size = tokens[-1]
-        if not _is_hex(size, 4):
+        if not is_hex(size, 4):
             raise ValueError("bad DATALEN")
         self.size = int(size, 16)
         if self.size > MAX_DATALEN:
@@ -149,7 +57,7 @@ class _ErxHeader:
         self.side: int | None = None
         if len(middle) == 3:
             rssi = middle.pop(0)
-            self.rssi = int(rssi, 16) if _is_hex(rssi) else int(rssi)
+            self.rssi = int(rssi, 16) if is_hex(rssi) else int(rssi)
         if len(middle) == 2:
             if middle[1] not in ("0", "1"):
                 raise ValueError("bad SIDE")
@@ -312,7 +220,7 @@ class SkStackStreamParser:
             if len(buf) >= hex_end + 1:
                 chunk = bytes(buf[header_end:hex_end])
                 self.work += len(chunk)
-                if (_HEX.match(chunk.decode("latin-1")) or size == 0) and buf[hex_end] in (0x0D, 0x0A):
+                if (HEX.match(chunk.decode("latin-1")) or size == 0) and buf[hex_end] in (0x0D, 0x0A):
                     self._consume_terminator(hex_end)
                     out.append(header.message(bytes.fromhex(chunk.decode()), True))
                     return True
@@ -338,7 +246,7 @@ class SkStackStreamParser:
     def _could_be_hex(self, start: int, size: int) -> bool:
         chunk = bytes(self._buf[start : start + 2 * size])
         self.work += len(chunk)
-        return bool(chunk) and bool(_HEX.match(chunk.decode("latin-1")))
+        return bool(chunk) and bool(HEX.match(chunk.decode("latin-1")))
 
     def _bad_erxudp(self, out: list[SkMessage], reason: str, final: bool) -> bool:
         """Report the header line as garbage and resume right after its line end, so later lines
@@ -381,7 +289,7 @@ class SkStackStreamParser:
             return
         if self._edscan_pending:
             self._edscan_pending = False
-            out.append(_parse_edscan(text))
+            out.append(parse_edscan(text))
             return
         out.append(parse_line(text.rstrip()))
 
@@ -390,7 +298,7 @@ class SkStackStreamParser:
         if fields is None:
             return []
         try:
-            values = {_PANDESC_KEYS[k]: v for k, v in fields.items() if k in _PANDESC_KEYS}
+            values = {PANDESC_KEYS[k]: v for k, v in fields.items() if k in PANDESC_KEYS}
             side = values.get("side")
             return [
                 PanDescriptor(
@@ -405,14 +313,3 @@ class SkStackStreamParser:
             ]
         except (KeyError, ValueError) as exc:
             return [Garbage(repr(fields).encode(), f"incomplete EPANDESC: {exc}")]
-
-
-def _parse_edscan(text: str) -> SkMessage:
-    tokens = text.split()
-    side: int | None = None
-    if len(tokens) % 2 == 1 and tokens and tokens[0] in ("0", "1"):
-        side = int(tokens.pop(0))
-    if len(tokens) % 2 or not all(_is_hex(t, 2) for t in tokens):
-        return Garbage(text.encode(), "malformed EEDSCAN")
-    pairs = tuple((int(tokens[i], 16), int(tokens[i + 1], 16)) for i in range(0, len(tokens), 2))
-    return EnergyScan(pairs, side)

@@ -54,10 +54,10 @@ def check_mqtt(url: str, password: str | None = None, ca_file: Path | None = Non
         tls = make_tls_context(ca_file) if broker.tls else None
     except ValueError as exc:
         raise OutputCheckError(as_message(exc) or str(exc)) from None
-    from hems_desktop.sinks.mqtt import _import_paho
+    from hems_desktop.sinks.mqtt import import_paho
 
     try:
-        paho = _import_paho()
+        paho = import_paho()
     except SinkError:
         raise OutputCheckError(msg("This installation of HEMS Desktop cannot publish to MQTT "
                                    "(the paho-mqtt library is not included).")) from None

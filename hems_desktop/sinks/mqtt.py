@@ -61,7 +61,7 @@ DEFAULT_DISCOVERY_PREFIX = "homeassistant"
 DEFAULT_GRACE_S = 10.0
 
 
-def _import_paho() -> Any:
+def import_paho() -> Any:
     try:
         return importlib.import_module("paho.mqtt.client")
     except ImportError:
@@ -139,7 +139,7 @@ class MqttSink:
             tls = make_tls_context(ca_file) if self.broker.tls else None
         except ValueError as exc:
             raise SinkError(str(exc), self.name) from None
-        paho = _import_paho()
+        paho = import_paho()
         self.client_id = client_id or install_client_id()
         self.board = MqttStateBoard(prefix, ha_prefix, self.client_id, discovery)
         self.grace_seconds = max(0.0, grace_seconds)

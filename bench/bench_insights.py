@@ -79,6 +79,9 @@ def main() -> None:
         for kind in ViewKind:
             timed(f"{kind.value} view with previous and last year",
                   lambda kind=kind: usage_view(reader, METER, tariff, kind, today, NOW))  # type: ignore[misc]
+        tou = PRESETS["tepco-smart-life-s"]  # time-of-use bands: each half hour's band is looked up
+        timed("year view, time-of-use tariff",
+              lambda: usage_view(reader, METER, tou, ViewKind.YEAR, today, NOW))
         timed("bill so far and forecast", lambda: bill_so_far(reader, METER, tariff, NOW))
         timed("base load (48 h) and 12-week trend", lambda: base_load(reader, METER, tariff, NOW))
         month = Period(today.replace(day=1), today)

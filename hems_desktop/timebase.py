@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-JST = dt.timezone(dt.timedelta(hours=9), "JST")  # Japan has had no DST since 1951
+JST_OFFSET_S = 9 * 3600
+JST = dt.timezone(dt.timedelta(seconds=JST_OFFSET_S), "JST")  # Japan has had no DST since 1951
 SLOT_S = 1800  # the meter's half-hour (E2/E4/EA/EB boundaries at :00 and :30)
 SLOTS_PER_DAY = 48
 

@@ -105,6 +105,28 @@ def test_weekday_band_follows_japanese_holidays_and_extra_days() -> None:
     assert tariff.band_at(at(dt.date(2026, 9, 24), "17:00")) is None  # end is exclusive
 
 
+def test_the_per_day_band_table_agrees_with_each_bands_own_rule_for_two_years() -> None:
+    # band_at looks bands up from a table per kind of day; the rule it must match is Band.covers,
+    # checked here at every half hour (and an off-grid minute) of 2027-2028, a leap year included
+    bands = (Band("summer peak", "13:00", "16:00", 60.0, "weekday", (7, 8, 9)),
+             Band("night", "22:00", "08:00", 25.0),
+             Band("holiday day", "08:00", "22:00", 30.0, "holiday"),
+             Band("morning", "08:00", "10:30", 40.0, "weekday"))
+    tariff = Tariff(tiers=(Tier(None, 35.0),), bands=bands, extra_holidays=("12-31", "01-02"))
+    start = dt.datetime(2027, 1, 1, tzinfo=JST)
+    seen: set[int | None] = set()
+    for half_hour in range(2 * 366 * 48):
+        local = start + dt.timedelta(minutes=30 * half_hour)
+        holiday = tariff.is_holiday(local.date())
+        minute = local.hour * 60 + local.minute
+        expected = next((i for i, band in enumerate(bands) if band.covers(minute, holiday, local.month)), None)
+        unix_s = int(local.timestamp())
+        assert tariff.band_at(unix_s) == expected, local
+        assert tariff.band_at(unix_s + 600) == expected, local  # ten minutes into the half hour
+        seen.add(expected)
+    assert seen == {None, 0, 1, 2, 3}  # every band (and the tiered rest) was met
+
+
 def test_billing_period_from_the_reading_day_crosses_the_month() -> None:
     period = billing_period(dt.date(2026, 12, 1), 15)
     assert period == Period(dt.date(2026, 11, 15), dt.date(2026, 12, 15))

@@ -13,9 +13,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from hems_desktop.protocol.meter import UNIT_KWH
-from hems_desktop.timebase import JST, SLOT_S
+from hems_desktop.timebase import JST, JST_OFFSET_S, SLOT_S
 
-_JST_OFFSET_S = 9 * 3600
 MINUTE_S = 60
 _MASK64 = (1 << 64) - 1
 
@@ -71,7 +70,7 @@ class MeterModel:
         self.config = config
         # Cumulative energy is `initial_kwh` at the JST midnight of the anchor day; slots after it
         # are summed forward and slots before it backward, each computed once and only when asked.
-        self._anchor_slot = int((anchor_unix + _JST_OFFSET_S) // 86400) * 48
+        self._anchor_slot = int((anchor_unix + JST_OFFSET_S) // 86400) * 48
         # A solar house has sold energy for years; a plain one reads 0 in reverse.
         start = (config.initial_kwh * 1000.0, 2_000_000.0 if config.solar_peak_w > 0 else 0.0)
         self._forward: list[tuple[float, float]] = [start]
@@ -82,7 +81,7 @@ class MeterModel:
     def load_w(self, unix: float) -> float:
         """Household consumption at a time (W): base, daily shape, appliances, a little noise."""
         cfg = self.config
-        local_s = unix + _JST_OFFSET_S
+        local_s = unix + JST_OFFSET_S
         minute = int(local_s // MINUTE_S)
         hour = (local_s % 86400) / 3600
         shape = 0.0
@@ -101,15 +100,15 @@ class MeterModel:
         peak = self.config.solar_peak_w
         if peak <= 0:
             return 0.0
-        hour = ((unix + _JST_OFFSET_S) % 86400) / 3600
+        hour = ((unix + JST_OFFSET_S) % 86400) / 3600
         if not 6 <= hour <= 18:
             return 0.0
-        cloud = 0.75 + 0.25 * _unit(self.config.seed + 3, int((unix + _JST_OFFSET_S) // 900))
+        cloud = 0.75 + 0.25 * _unit(self.config.seed + 3, int((unix + JST_OFFSET_S) // 900))
         return peak * math.sin(math.pi * (hour - 6) / 12) * cloud
 
     def net_w(self, unix: float) -> float:
         """Positive: buying from the grid; negative: selling solar surplus."""
-        minute_start = (unix + _JST_OFFSET_S) // MINUTE_S * MINUTE_S - _JST_OFFSET_S
+        minute_start = (unix + JST_OFFSET_S) // MINUTE_S * MINUTE_S - JST_OFFSET_S
         return self.load_w(minute_start) - self.solar_w(minute_start)
 
     def _instant_net_w(self, unix: float) -> float:
@@ -132,7 +131,7 @@ class MeterModel:
 
     def _slot_energy_wh(self, slot: int) -> tuple[float, float]:
         normal = reverse = 0.0
-        start = slot * SLOT_S - _JST_OFFSET_S
+        start = slot * SLOT_S - JST_OFFSET_S
         for m in range(30):
             net = self.net_w(start + m * MINUTE_S)
             if net >= 0:
@@ -157,10 +156,10 @@ class MeterModel:
         return self._backward[-index]
 
     def energy_wh(self, unix: float) -> tuple[float, float]:
-        local_s = unix + _JST_OFFSET_S
+        local_s = unix + JST_OFFSET_S
         slot = int(local_s // SLOT_S)
         normal, reverse = self._energy_at_slot(slot)
-        slot_start = slot * SLOT_S - _JST_OFFSET_S
+        slot_start = slot * SLOT_S - JST_OFFSET_S
         elapsed = unix - slot_start
         whole = int(elapsed // MINUTE_S)
         for m in range(whole + 1):
@@ -207,11 +206,11 @@ def jst_naive(unix: float) -> dt.datetime:
 
 def slot_of(unix: float) -> int:
     """Index of the JST half-hour slot containing a time."""
-    return int((unix + _JST_OFFSET_S) // SLOT_S)
+    return int((unix + JST_OFFSET_S) // SLOT_S)
 
 
 def slot_start_jst(slot: int) -> dt.datetime:
-    return dt.datetime.fromtimestamp(slot * SLOT_S - _JST_OFFSET_S, JST).replace(tzinfo=None)
+    return dt.datetime.fromtimestamp(slot * SLOT_S - JST_OFFSET_S, JST).replace(tzinfo=None)
 
 
 def slot_of_jst(at: dt.datetime) -> int:

@@ -20,9 +20,7 @@ from dataclasses import dataclass
 from hems_desktop.insights.periods import Period, billing_month, billing_period
 from hems_desktop.insights.tariff import Tariff
 from hems_desktop.insights.usage import SlotSeries
-from hems_desktop.timebase import SLOT_S, jst_date
-
-JST_OFFSET_S = 9 * 3600
+from hems_desktop.timebase import JST_OFFSET_S, SLOT_S, jst_date
 
 
 @dataclass(frozen=True)
@@ -107,8 +105,16 @@ def price_slots(t: Tariff, slots: Sequence[tuple[int, float]]) -> tuple[list[flo
     tier_kwh = [0.0] * len(tiers)
     index, bound, price = 0, tiers[0].up_to_kwh, tiers[0].price_per_kwh
     so_far = 0.0  # tiered kWh of the period before this half hour
+    day = -1  # the Japan day of the last slot, whose bands are in day_bands: slots come in time order
+    day_bands: tuple[int | None, ...] = ()
     for slot_start, kwh in slots:
-        band = t.band_at(slot_start) if bands else None
+        band: int | None = None
+        if bands:
+            local_s = slot_start + JST_OFFSET_S
+            if local_s // 86400 != day:
+                day = local_s // 86400
+                day_bands = t.day_bands(day)
+            band = day_bands[local_s % 86400 // SLOT_S]
         if band is not None:
             per_line[("band", band)] = per_line.get(("band", band), 0.0) + kwh
             yen.append(kwh * bands[band].price_per_kwh)
@@ -168,7 +174,8 @@ class SlotCosts:
 
 def cost_series(t: Tariff, series: SlotSeries) -> SlotCosts:
     """Price every half hour. The series must start on a billing period's start, so tiers count right."""
-    count = len(series.kwh)
+    kwhs = series.kwh
+    count = len(kwhs)
     yen: list[float | None] = [None] * count
     basic: list[float] = [0.0] * count
     index = 0
@@ -179,15 +186,16 @@ def cost_series(t: Tariff, series: SlotSeries) -> SlotCosts:
         share = t.basic_charge() / slots_in_period
         month = billing_month(period)
         variable = t.fuel_adjustment(month) + t.surcharge_per_kwh
-        known = [(series.start + k * SLOT_S, kwh, k) for k in range(index, last)
-                 if (kwh := series.kwh[k]) is not None]
-        priced, _ = price_slots(t, [(slot, kwh) for slot, kwh, _ in known])
-        for (_, kwh, k), energy in zip(known, priced, strict=True):
-            yen[k] = energy + kwh * variable + share
-        for k in range(index, last):
-            basic[k] = share
+        known = [k for k in range(index, last) if kwhs[k] is not None]
+        priced, _ = price_slots(t, [(series.start + k * SLOT_S, kwhs[k] or 0.0) for k in known])
+        for k, energy in zip(known, priced, strict=True):
+            yen[k] = energy + (kwhs[k] or 0.0) * variable + share
+        basic[index:last] = [share] * (last - index)
         index = last if last > index else index + 1
-    sold = tuple(None if kwh is None else kwh * t.sell_price_per_kwh for kwh in series.export_kwh)
+    if series.has_export:
+        sold = tuple(None if kwh is None else kwh * t.sell_price_per_kwh for kwh in series.export_kwh)
+    else:
+        sold = (None,) * count
     return SlotCosts(series, tuple(yen), tuple(basic), sold)
 
 

@@ -18,12 +18,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from hems_desktop.timebase import JST
+from hems_desktop.timebase import JST_OFFSET_S, SLOT_S
 
 DAYS = ("all", "weekday", "holiday")
 _HHMM = re.compile(r"^([01]\d|2[0-4]):(00|30)$")
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 _MMDD = re.compile(r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
+_EPOCH = dt.date(1970, 1, 1)
 
 
 class TariffError(ValueError):
@@ -88,10 +89,15 @@ class Tariff:
     extra_holidays: tuple[str, ...] = ()  # "MM-DD" days the utility counts as holidays (e.g. 12-31)
     emission_kg_per_kwh: float = 0.45  # CO₂ per kWh bought: use your retailer's 調整後排出係数
     _adjustments: dict[str, float] = field(init=False, repr=False, compare=False, hash=False)
+    # (holiday, month) -> the band of each half hour of such a day: a year of TOU pricing looks
+    # bands up 17,520 times, and there are at most 24 kinds of day
+    _band_tables: dict[tuple[bool, int], tuple[int | None, ...]] = field(
+        init=False, repr=False, compare=False, hash=False)
 
     def __post_init__(self) -> None:
         validate(self)
         object.__setattr__(self, "_adjustments", dict(self.fuel_adjustments))
+        object.__setattr__(self, "_band_tables", {})
 
     def basic_charge(self) -> float:
         """The monthly basic charge (¥): the contract amperage's row, or the fixed charge."""
@@ -107,11 +113,23 @@ class Tariff:
         """Index of the band the half hour starting at `slot_start` (unix s) falls in, None for tiered."""
         if not self.bands:
             return None
-        local = dt.datetime.fromtimestamp(slot_start, JST)
-        holiday = self.is_holiday(local.date())
-        minute = local.hour * 60 + local.minute
+        local_s = slot_start + JST_OFFSET_S
+        return self.day_bands(local_s // 86400)[local_s % 86400 // SLOT_S]
+
+    def day_bands(self, local_day: int) -> tuple[int | None, ...]:
+        """The band index (None: tiered) of each of the 48 half hours of a day, counted in Japan-time
+        days since 1970-01-01. Band times are on the 30-minute grid, so a half hour has one band."""
+        day = _EPOCH + dt.timedelta(days=local_day)
+        key = (self.is_holiday(day), day.month)
+        table = self._band_tables.get(key)
+        if table is None:
+            table = tuple(self._band_of(minute, *key) for minute in range(0, 1440, SLOT_S // 60))
+            self._band_tables[key] = table
+        return table
+
+    def _band_of(self, minute: int, holiday: bool, month: int) -> int | None:
         for index, band in enumerate(self.bands):
-            if band.covers(minute, holiday, local.month):
+            if band.covers(minute, holiday, month):
                 return index
         return None
 

@@ -136,7 +136,7 @@ class PeriodEnergy:
 
 def _spread(cumulative: Mapping[int, float], start: int, count: int) -> tuple[list[float | None], list[bool]]:
     """Per-slot energy with gaps between known values spread evenly (see SlotSeries)."""
-    values = [cumulative.get(start + i * SLOT_S) for i in range(count + 1)]
+    values = list(map(cumulative.get, range(start, start + (count + 1) * SLOT_S, SLOT_S)))
     kwh: list[float | None] = [None if a is None or b is None or b < a else b - a
                                for a, b in itertools.pairwise(values)]
     missing = [v is None for v in kwh]

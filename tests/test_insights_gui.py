@@ -9,6 +9,7 @@ import pytest
 
 pytest.importorskip("PySide6")
 
+from PySide6.QtCore import QEvent
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QTableWidget
 
@@ -114,8 +115,39 @@ def test_tariff_editor_points_an_error_at_its_cell(qtbot) -> None:  # type: igno
     with pytest.raises(TariffError) as caught:
         editor.tariff()
     assert caught.value.field == "tiers[1].up_to_kwh"
-    assert "tiers[1].up_to_kwh" in editor.error_label.text()
-    assert editor.tiers_table.currentRow() == 1 and "tiers[1]" in editor.tiers_table.toolTip()
+    # the field's caption and row, not the settings file's path
+    assert editor.error_label.text() == ("Tiers over the billing period (段階料金), row 2: "
+                                         "must be more than the step before (120 kWh)")
+    assert editor.tiers_table.currentRow() == 1 and "row 2" in editor.tiers_table.toolTip()
     editor.tiers_table.item(1, 0).setText("300")
     assert editor.tariff().tiers[1].up_to_kwh == 300 and editor.error_label.text() == ""  # cleared when fixed
     assert isinstance(editor.bands_table, QTableWidget)
+
+
+def test_tariff_errors_are_in_the_ui_language_and_follow_a_switch(qtbot) -> None:  # type: ignore[no-untyped-def]
+    from hems_desktop.gui import i18n
+
+    i18n.install("ja")
+    try:
+        editor = TariffEditor()
+        qtbot.addWidget(editor)
+        editor.set_tariff(PRESETS["tepco-smart-life-s"])
+        editor.bands_table.item(0, 1).setText("6:15")  # not on the half hour
+        with pytest.raises(TariffError):
+            editor.tariff()
+        text = editor.error_label.text()
+        assert text == ("時間帯別料金(対象外の電力量は段階料金)、1 行目："
+                        "30 分単位の HH:MM で指定してください（00:00〜24:00）"), text
+        i18n.install("en")
+        QApplication.sendEvent(editor, QEvent(QEvent.Type.LanguageChange))
+        assert editor.error_label.text() == ("Time-of-use bands (energy outside them takes the tiers), row 1: "
+                                             "must be HH:MM on the half hour (00:00 to 24:00)")
+        i18n.install("ja")
+        QApplication.sendEvent(editor, QEvent(QEvent.Type.LanguageChange))
+        editor.bands_table.item(0, 1).setText("06:00")
+        editor.tiers_table.item(0, 0).setText("abc")
+        with pytest.raises(TariffError):
+            editor.tariff()
+        assert "数値で指定してください（'abc' は数値ではありません）" in editor.error_label.text()
+    finally:
+        i18n.install("en")

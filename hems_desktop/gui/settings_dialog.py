@@ -278,7 +278,7 @@ class SettingsDialog(SettingsPages, NetworkOutputsPage, QDialog):
         try:
             tariff = self.tariff_editor.tariff()
         except TariffError as exc:
-            errors["tariff"] = str(exc)
+            errors["tariff"] = self.tariff_editor.error_text(exc)
             tariff = Tariff()
         if errors:
             raise FormErrors(errors)

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from hems_desktop.gui.retranslate import Texts, is_language_change
+from hems_desktop.gui.text import core_text
 from hems_desktop.insights.presets import PRESETS
 from hems_desktop.insights.tariff import Tariff, TariffError, tariff_from_json, tariff_to_json
 
@@ -103,6 +104,22 @@ class TariffEditor(QWidget):
         return row
 
     def _build(self) -> None:
+        # Each field's caption, also named in a TariffError's text ("Tiers …, row 2: …")
+        self._captions: dict[str, Callable[[], str]] = {
+            "contract_amperes": lambda: self.tr("Contract amperage"),
+            "basic_by_amperes": lambda: self.tr("Basic charge by amperage"),
+            "basic_monthly": lambda: self.tr("Fixed monthly or minimum charge (when the table is empty)"),
+            "tiers": lambda: self.tr("Tiers over the billing period (段階料金)"),
+            "bands": lambda: self.tr("Time-of-use bands (energy outside them takes the tiers)"),
+            "surcharge_per_kwh": lambda: self.tr("Renewable surcharge (再エネ賦課金)"),
+            "fuel_adjustment_per_kwh": lambda: self.tr("Fuel-cost adjustment, other months"),
+            "fuel_adjustments": lambda: self.tr("Fuel-cost adjustment by month"),
+            "sell_price_per_kwh": lambda: self.tr("Sell price for exported energy"),
+            "billing_day": lambda: self.tr("Meter-reading day (billing period start)"),
+            "extra_holidays": lambda: self.tr("Extra holidays (MM-DD)"),
+            "emission_kg_per_kwh": lambda: self.tr("CO₂ emission factor"),
+        }
+        caption = self._captions
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
         self.preset_combo = QComboBox()
@@ -134,22 +151,21 @@ class TariffEditor(QWidget):
         self.texts.bind(self.amperes_spin.setSpecialValueText, lambda: self.tr("none"))
         self.basic_table = self._table([lambda: self.tr("Amperes"), lambda: self.tr("¥ per month")])
         self.basic_spin = _spin(0, 100_000, 2, " ¥")
-        basic_form.addRow(self._label(lambda: self.tr("Contract amperage")), self.amperes_spin)
-        basic_form.addRow(self._label(lambda: self.tr("Basic charge by amperage")), self.basic_table)
-        basic_form.addRow(self._label(lambda: self.tr("Fixed monthly or minimum charge (when the table is empty)")),
-                          self.basic_spin)
+        basic_form.addRow(self._label(caption["contract_amperes"]), self.amperes_spin)
+        basic_form.addRow(self._label(caption["basic_by_amperes"]), self.basic_table)
+        basic_form.addRow(self._label(caption["basic_monthly"]), self.basic_spin)
         layout.addWidget(basic)
 
         energy = self._group(lambda: self.tr("Energy charge"))
         energy_layout = QVBoxLayout(energy)
         self.tiers_table = self._table([lambda: self.tr("Up to kWh (empty: no limit)"), lambda: self.tr("¥/kWh")])
-        energy_layout.addWidget(self._label(lambda: self.tr("Tiers over the billing period (段階料金)")))
+        energy_layout.addWidget(self._label(caption["tiers"]))
         energy_layout.addWidget(self.tiers_table)
         energy_layout.addLayout(self._rows_buttons(self.tiers_table))
         self.bands_table = self._table([lambda: self.tr("Name"), lambda: self.tr("From"), lambda: self.tr("To"),
                                         lambda: self.tr("¥/kWh"), lambda: self.tr("Days (all, weekday, holiday)"),
                                         lambda: self.tr("Months (e.g. 7,8,9)")])
-        energy_layout.addWidget(self._label(lambda: self.tr("Time-of-use bands (energy outside them takes the tiers)")))
+        energy_layout.addWidget(self._label(caption["bands"]))
         energy_layout.addWidget(self.bands_table)
         energy_layout.addLayout(self._rows_buttons(self.bands_table))
         layout.addWidget(energy)
@@ -166,14 +182,14 @@ class TariffEditor(QWidget):
         self.holidays_edit = QLineEdit()
         self.holidays_edit.setPlaceholderText("12-30, 12-31, 01-02")
         self.co2_spin = _spin(0, 5, 3, " kg/kWh")
-        form.addRow(self._label(lambda: self.tr("Renewable surcharge (再エネ賦課金)")), self.surcharge_spin)
-        form.addRow(self._label(lambda: self.tr("Fuel-cost adjustment, other months")), self.fuel_spin)
-        form.addRow(self._label(lambda: self.tr("Fuel-cost adjustment by month")), self.fuel_table)
+        form.addRow(self._label(caption["surcharge_per_kwh"]), self.surcharge_spin)
+        form.addRow(self._label(caption["fuel_adjustment_per_kwh"]), self.fuel_spin)
+        form.addRow(self._label(caption["fuel_adjustments"]), self.fuel_table)
         form.addRow("", self._rows_buttons(self.fuel_table))
-        form.addRow(self._label(lambda: self.tr("Sell price for exported energy")), self.sell_spin)
-        form.addRow(self._label(lambda: self.tr("Meter-reading day (billing period start)")), self.billing_spin)
-        form.addRow(self._label(lambda: self.tr("Extra holidays (MM-DD)")), self.holidays_edit)
-        form.addRow(self._label(lambda: self.tr("CO₂ emission factor")), self.co2_spin)
+        form.addRow(self._label(caption["sell_price_per_kwh"]), self.sell_spin)
+        form.addRow(self._label(caption["billing_day"]), self.billing_spin)
+        form.addRow(self._label(caption["extra_holidays"]), self.holidays_edit)
+        form.addRow(self._label(caption["emission_kg_per_kwh"]), self.co2_spin)
         layout.addWidget(other)
         self.error_label = QLabel()
         self.error_label.setWordWrap(True)
@@ -283,16 +299,29 @@ class TariffEditor(QWidget):
         if error is None:
             self.error_label.setText("")
             return
-        self.error_label.setText(str(error))
+        text = self.error_text(error)
+        self.error_label.setText(text)
         key = error.field.split("[")[0].split(".")[0]
         if key not in self._fields:
             return
         widget = self._fields[key]
-        widget.setToolTip(str(error))
+        widget.setToolTip(text)
         widget.setFocus()
         if isinstance(widget, QTableWidget) and "[" in error.field:
             row = int(error.field.split("[")[1].split("]")[0])
             widget.setCurrentCell(min(row, max(widget.rowCount() - 1, 0)), 0)
+
+    def error_text(self, error: TariffError) -> str:
+        """Where and what, in the UI language: "Tiers over the billing period (段階料金), row 2: …"."""
+        key = error.field.split("[")[0].split(".")[0]
+        caption = self._captions.get(key)
+        if caption is None:  # the whole object or the file: the core's own sentence
+            return core_text(error.args[0])
+        place = caption()
+        if "[" in error.field:
+            row = int(error.field.split("[")[1].split("]")[0]) + 1
+            place = self.tr("%1, row %2").replace("%1", place).replace("%2", str(row))
+        return self.tr("%1: %2").replace("%1", place).replace("%2", core_text(error.problem))
 
     def _apply_preset(self) -> None:
         key = self.preset_combo.currentData()

@@ -11,13 +11,13 @@ its validation and its JSON form (the `tariff` key of the settings file).
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from hems_desktop.messages import as_message, msg
 from hems_desktop.timebase import JST_OFFSET_S, SLOT_S
 
 DAYS = ("all", "weekday", "holiday")
@@ -28,11 +28,13 @@ _EPOCH = dt.date(1970, 1, 1)
 
 
 class TariffError(ValueError):
-    """A tariff value that cannot be used; `field` is its path (`tiers[1].up_to_kwh`) for the editor."""
+    """A tariff value that cannot be used; `field` is its path (`tiers[1].up_to_kwh`) for the editor,
+    `problem` what is wrong with it (a Message: the editor shows it in the UI language)."""
 
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"tariff {field}: {message}")
+    def __init__(self, field: str, problem: str) -> None:
+        super().__init__(msg("tariff {field}: {problem}", field=field, problem=problem))
         self.field = field
+        self.problem = problem
 
 
 @dataclass(frozen=True)
@@ -160,59 +162,62 @@ def _minutes(hhmm: str) -> int:
 
 def _price(value: float, where: str, low: float = 0.0, high: float = 1000.0) -> None:
     if not low <= value <= high:
-        raise TariffError(where, f"{value:g} is outside {low:g}..{high:g}")
+        raise TariffError(where, msg("{value:g} is outside {low:g}..{high:g}", value=value, low=low, high=high))
 
 
 def validate(t: Tariff) -> None:
     """Raise TariffError for the first value that makes no sense, naming its field."""
     if t.contract_amperes is not None and not 1 <= t.contract_amperes <= 200:
-        raise TariffError("contract_amperes", "must be between 1 and 200 A")
+        raise TariffError("contract_amperes", msg("must be between 1 and 200 A"))
     for index, (amperes, yen) in enumerate(t.basic_by_amperes):
         if not 1 <= amperes <= 200:
-            raise TariffError(f"basic_by_amperes[{index}]", f"{amperes} A is not a contract amperage")
+            raise TariffError(f"basic_by_amperes[{index}]",
+                              msg("{amperes} A is not a contract amperage", amperes=amperes))
         _price(yen, f"basic_by_amperes[{index}]", high=100_000)
     if t.basic_by_amperes and t.contract_amperes not in dict(t.basic_by_amperes):
-        raise TariffError("contract_amperes", f"{t.contract_amperes} A has no basic charge in the table")
+        raise TariffError("contract_amperes",
+                          msg("{amperes} A has no basic charge in the table", amperes=t.contract_amperes))
     _price(t.basic_monthly, "basic_monthly", high=100_000)
     if not t.tiers:
-        raise TariffError("tiers", "at least one step is needed")
+        raise TariffError("tiers", msg("at least one step is needed"))
     previous = 0.0
     for index, tier in enumerate(t.tiers):
         _price(tier.price_per_kwh, f"tiers[{index}].price_per_kwh")
         last = index == len(t.tiers) - 1
         if tier.up_to_kwh is None:
             if not last:
-                raise TariffError(f"tiers[{index}].up_to_kwh", "only the last step can be unbounded")
+                raise TariffError(f"tiers[{index}].up_to_kwh", msg("only the last step can be unbounded"))
             continue
         if last:
-            raise TariffError(f"tiers[{index}].up_to_kwh", "the last step must be unbounded (leave it empty)")
+            raise TariffError(f"tiers[{index}].up_to_kwh", msg("the last step must be unbounded (leave it empty)"))
         if tier.up_to_kwh <= previous:
-            raise TariffError(f"tiers[{index}].up_to_kwh", f"must be more than the step before ({previous:g} kWh)")
+            raise TariffError(f"tiers[{index}].up_to_kwh",
+                              msg("must be more than the step before ({kwh:g} kWh)", kwh=previous))
         previous = tier.up_to_kwh
     for index, band in enumerate(t.bands):
         where = f"bands[{index}]"
         if not band.name.strip():
-            raise TariffError(f"{where}.name", "a band needs a name")
+            raise TariffError(f"{where}.name", msg("a band needs a name"))
         for part in ("start", "end"):
             if not _HHMM.match(getattr(band, part)) or _minutes(getattr(band, part)) > 1440:
-                raise TariffError(f"{where}.{part}", "must be HH:MM on the half hour (00:00 to 24:00)")
+                raise TariffError(f"{where}.{part}", msg("must be HH:MM on the half hour (00:00 to 24:00)"))
         _price(band.price_per_kwh, f"{where}.price_per_kwh")
         if band.days not in DAYS:
-            raise TariffError(f"{where}.days", f"must be one of {', '.join(DAYS)}")
+            raise TariffError(f"{where}.days", msg("must be one of {choices}", choices=", ".join(DAYS)))
         if any(not 1 <= month <= 12 for month in band.months):
-            raise TariffError(f"{where}.months", "months are 1 to 12")
+            raise TariffError(f"{where}.months", msg("months are 1 to 12"))
     _price(t.surcharge_per_kwh, "surcharge_per_kwh", high=100)
     _price(t.fuel_adjustment_per_kwh, "fuel_adjustment_per_kwh", low=-100, high=100)
     for index, (month, value) in enumerate(t.fuel_adjustments):
         if not _MONTH.match(month):
-            raise TariffError(f"fuel_adjustments[{index}]", f"{month!r} is not a month (YYYY-MM)")
+            raise TariffError(f"fuel_adjustments[{index}]", msg("{month!r} is not a month (YYYY-MM)", month=month))
         _price(value, f"fuel_adjustments[{index}]", low=-100, high=100)
     _price(t.sell_price_per_kwh, "sell_price_per_kwh", high=100)
     if not 1 <= t.billing_day <= 31:
-        raise TariffError("billing_day", "must be a day of the month (1 to 31)")
+        raise TariffError("billing_day", msg("must be a day of the month (1 to 31)"))
     for index, day in enumerate(t.extra_holidays):
         if not _MMDD.match(day):
-            raise TariffError(f"extra_holidays[{index}]", f"{day!r} is not a day (MM-DD)")
+            raise TariffError(f"extra_holidays[{index}]", msg("{day!r} is not a day (MM-DD)", day=day))
     _price(t.emission_kg_per_kwh, "emission_kg_per_kwh", high=5)
 
 
@@ -244,32 +249,32 @@ def _number(obj: dict[str, Any], key: str, where: str, default: float | None) ->
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise TariffError(where, f"must be a number, not {value!r}")
+        raise TariffError(where, msg("must be a number, not {value!r}", value=value))
     return float(value)
 
 
 def _required(value: float | None, where: str) -> float:
     if value is None:
-        raise TariffError(where, "a number is needed")
+        raise TariffError(where, msg("a number is needed"))
     return value
 
 
 def _mapping(obj: Any, where: str) -> dict[str, Any]:
     if not isinstance(obj, dict):
-        raise TariffError(where, "must be an object")
+        raise TariffError(where, msg("must be an object"))
     return obj
 
 
 def _list(obj: Any, where: str) -> list[Any]:
     if not isinstance(obj, list):
-        raise TariffError(where, "must be a list")
+        raise TariffError(where, msg("must be a list"))
     return obj
 
 
 def _text(obj: dict[str, Any], key: str, default: str) -> str:
     value = obj.get(key, default)
     if not isinstance(value, str):
-        raise TariffError(key, "must be text")
+        raise TariffError(key, msg("must be text"))
     return value
 
 
@@ -279,11 +284,11 @@ def tariff_from_json(obj: Any) -> Tariff:
     defaults = Tariff()
     amperes = data.get("contract_amperes", defaults.contract_amperes)
     if amperes is not None and (isinstance(amperes, bool) or not isinstance(amperes, int)):
-        raise TariffError("contract_amperes", f"must be a whole number of amperes, not {amperes!r}")
+        raise TariffError("contract_amperes", msg("must be a whole number of amperes, not {value!r}", value=amperes))
     basic_table: list[tuple[int, float]] = []
     for key, yen in _mapping(data.get("basic_by_amperes", {}), "basic_by_amperes").items():
         if not str(key).isdigit():
-            raise TariffError("basic_by_amperes", f"{key!r} is not an amperage")
+            raise TariffError("basic_by_amperes", msg("{value!r} is not an amperage", value=key))
         basic_table.append((int(key), _required(_number({"v": yen}, "v", f"basic_by_amperes.{key}", None),
                                                 f"basic_by_amperes.{key}")))
     tiers = []
@@ -297,7 +302,7 @@ def tariff_from_json(obj: Any) -> Tariff:
         item = _mapping(item, f"bands[{index}]")
         months = _list(item.get("months", []), f"bands[{index}].months")
         if any(isinstance(m, bool) or not isinstance(m, int) for m in months):
-            raise TariffError(f"bands[{index}].months", "months are whole numbers 1 to 12")
+            raise TariffError(f"bands[{index}].months", msg("months are whole numbers 1 to 12"))
         bands.append(Band(_text(item, "name", ""), _text(item, "start", ""), _text(item, "end", ""),
                           _required(_number(item, "price_per_kwh", f"bands[{index}].price_per_kwh", None),
                                     f"bands[{index}].price_per_kwh"),
@@ -309,7 +314,7 @@ def tariff_from_json(obj: Any) -> Tariff:
     holidays = _list(data.get("extra_holidays", []), "extra_holidays")
     billing_day = data.get("billing_day", 1)
     if isinstance(billing_day, bool) or not isinstance(billing_day, int):
-        raise TariffError("billing_day", f"must be a day of the month, not {billing_day!r}")
+        raise TariffError("billing_day", msg("must be a day of the month, not {value!r}", value=billing_day))
 
     def number(key: str) -> float:
         return _required(_number(data, key, key, getattr(defaults, key)), key)
@@ -343,7 +348,7 @@ def load_tariff(settings_path: Path) -> Tariff:
     try:
         data = read_settings_file(settings_path)
     except ConfigError as exc:
-        raise TariffError("(file)", str(exc)) from None
+        raise TariffError("(file)", as_message(exc) or str(exc)) from None
     if "tariff" in data:
         return tariff_from_json(data["tariff"])
     desktop = data.get("desktop")
@@ -353,19 +358,3 @@ def load_tariff(settings_path: Path) -> Tariff:
         basic = _number(desktop, "basic_monthly", "desktop.basic_monthly", legacy.basic_monthly)
         return tariff_from_legacy(_required(price, "price_per_kwh"), _required(basic, "basic_monthly"))
     return Tariff()
-    try:
-        data = json.loads(settings_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise TariffError("(file)", f"cannot read {settings_path}: {exc}") from None
-    if not isinstance(data, dict):
-        raise TariffError("(file)", f"{settings_path} is not a settings object")
-    if "tariff" in data:
-        return tariff_from_json(data["tariff"])
-    desktop = data.get("desktop")
-    if isinstance(desktop, dict) and ("price_per_kwh" in desktop or "basic_monthly" in desktop):
-        legacy = Tariff()
-        price = _number(desktop, "price_per_kwh", "desktop.price_per_kwh", legacy.tiers[0].price_per_kwh)
-        basic = _number(desktop, "basic_monthly", "desktop.basic_monthly", legacy.basic_monthly)
-        return tariff_from_legacy(_required(price, "price_per_kwh"), _required(basic, "basic_monthly"))
-    return Tariff()
-

@@ -1347,169 +1347,179 @@ Keep the password for this run only? It is not written anywhere.</source>
   <context>
     <name>TariffEditor</name>
     <message>
-      <location filename="../../hems_desktop/gui/tariff_editor.py" line="95" />
+      <location filename="../../hems_desktop/gui/tariff_editor.py" line="96" />
       <source>Add row</source>
       <translation>行を追加</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/tariff_editor.py" line="96" />
+      <location filename="../../hems_desktop/gui/tariff_editor.py" line="97" />
       <source>Remove row</source>
       <translation>行を削除</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/tariff_editor.py" line="112" />
+      <location filename="../../hems_desktop/gui/tariff_editor.py" line="129" />
       <source>Start from this preset</source>
       <translation>このプリセットから始める</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/tariff_editor.py" line="114" />
+      <location filename="../../hems_desktop/gui/tariff_editor.py" line="131" />
       <source>Preset</source>
       <translation>プリセット</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/tariff_editor.py" line="122" />
+      <location filename="../../hems_desktop/gui/tariff_editor.py" line="139" />
       <source>Example prices only: check them against your utility's current price list and your bill; enter the month's fuel-cost adjustment and your sell price.</source>
       <translation>単価は例です。電力会社の最新の料金表と検針票で確認し、その月の燃料費調整額と売電単価を入力してください。</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/tariff_editor.py" line="128" />
+      <location filename="../../hems_desktop/gui/tariff_editor.py" line="145" />
       <source>Basic charge</source>
       <translation>基本料金</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/tariff_editor.py" line="134" />
+      <location filename="../../hems_desktop/gui/tariff_editor.py" line="151" />
       <source>none</source>
       <translation>なし</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/tariff_editor.py" line="135" />
+      <location filename="../../hems_desktop/gui/tariff_editor.py" line="152" />
       <source>Amperes</source>
       <translation>アンペア</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/tariff_editor.py" line="135" />
+      <location filename="../../hems_desktop/gui/tariff_editor.py" line="152" />
       <source>¥ per month</source>
       <translation>円/月</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/tariff_editor.py" line="137" />
+      <location filename="../../hems_desktop/gui/tariff_editor.py" line="323" />
+      <source>%1, row %2</source>
+      <translation>%1、%2 行目</translation>
+    </message>
+    <message>
+      <location filename="../../hems_desktop/gui/tariff_editor.py" line="324" />
+      <source>%1: %2</source>
+      <translation>%1：%2</translation>
+    </message>
+    <message>
+      <location filename="../../hems_desktop/gui/tariff_editor.py" line="109" />
       <source>Contract amperage</source>
       <translation>契約アンペア</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/tariff_editor.py" line="138" />
+      <location filename="../../hems_desktop/gui/tariff_editor.py" line="110" />
       <source>Basic charge by amperage</source>
       <translation>アンペア別基本料金</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/tariff_editor.py" line="139" />
+      <location filename="../../hems_desktop/gui/tariff_editor.py" line="111" />
       <source>Fixed monthly or minimum charge (when the table is empty)</source>
       <translation>定額の基本料金・最低料金(表が空のとき)</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/tariff_editor.py" line="143" />
+      <location filename="../../hems_desktop/gui/tariff_editor.py" line="159" />
       <source>Energy charge</source>
       <translation>電力量料金</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/tariff_editor.py" line="145" />
+      <location filename="../../hems_desktop/gui/tariff_editor.py" line="161" />
       <source>Up to kWh (empty: no limit)</source>
       <translation>上限kWh(空欄: 上限なし)</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/tariff_editor.py" line="145" />
-      <location filename="../../hems_desktop/gui/tariff_editor.py" line="150" />
-      <location filename="../../hems_desktop/gui/tariff_editor.py" line="162" />
+      <location filename="../../hems_desktop/gui/tariff_editor.py" line="161" />
+      <location filename="../../hems_desktop/gui/tariff_editor.py" line="166" />
+      <location filename="../../hems_desktop/gui/tariff_editor.py" line="178" />
       <source>¥/kWh</source>
       <translation>円/kWh</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/tariff_editor.py" line="146" />
+      <location filename="../../hems_desktop/gui/tariff_editor.py" line="112" />
       <source>Tiers over the billing period (段階料金)</source>
       <translation>料金期間の段階料金</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/tariff_editor.py" line="149" />
+      <location filename="../../hems_desktop/gui/tariff_editor.py" line="165" />
       <source>Name</source>
       <translation>名前</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/tariff_editor.py" line="149" />
+      <location filename="../../hems_desktop/gui/tariff_editor.py" line="165" />
       <source>From</source>
       <translation>開始</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/tariff_editor.py" line="149" />
+      <location filename="../../hems_desktop/gui/tariff_editor.py" line="165" />
       <source>To</source>
       <translation>終了</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/tariff_editor.py" line="150" />
+      <location filename="../../hems_desktop/gui/tariff_editor.py" line="166" />
       <source>Days (all, weekday, holiday)</source>
       <translation>曜日(all, weekday, holiday)</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/tariff_editor.py" line="151" />
+      <location filename="../../hems_desktop/gui/tariff_editor.py" line="167" />
       <source>Months (e.g. 7,8,9)</source>
       <translation>月(例: 7,8,9)</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/tariff_editor.py" line="152" />
+      <location filename="../../hems_desktop/gui/tariff_editor.py" line="113" />
       <source>Time-of-use bands (energy outside them takes the tiers)</source>
       <translation>時間帯別料金(対象外の電力量は段階料金)</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/tariff_editor.py" line="157" />
+      <location filename="../../hems_desktop/gui/tariff_editor.py" line="173" />
       <source>Surcharge, adjustment, selling</source>
       <translation>賦課金・調整額・売電</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/tariff_editor.py" line="162" />
+      <location filename="../../hems_desktop/gui/tariff_editor.py" line="178" />
       <source>Month (YYYY-MM)</source>
       <translation>月(YYYY-MM)</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/tariff_editor.py" line="169" />
+      <location filename="../../hems_desktop/gui/tariff_editor.py" line="114" />
       <source>Renewable surcharge (再エネ賦課金)</source>
       <translation>再エネ賦課金</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/tariff_editor.py" line="170" />
+      <location filename="../../hems_desktop/gui/tariff_editor.py" line="115" />
       <source>Fuel-cost adjustment, other months</source>
       <translation>燃料費調整額(その他の月)</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/tariff_editor.py" line="171" />
+      <location filename="../../hems_desktop/gui/tariff_editor.py" line="116" />
       <source>Fuel-cost adjustment by month</source>
       <translation>月別燃料費調整額</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/tariff_editor.py" line="173" />
+      <location filename="../../hems_desktop/gui/tariff_editor.py" line="117" />
       <source>Sell price for exported energy</source>
       <translation>売電単価</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/tariff_editor.py" line="174" />
+      <location filename="../../hems_desktop/gui/tariff_editor.py" line="118" />
       <source>Meter-reading day (billing period start)</source>
       <translation>検針日(料金期間の開始日)</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/tariff_editor.py" line="175" />
+      <location filename="../../hems_desktop/gui/tariff_editor.py" line="119" />
       <source>Extra holidays (MM-DD)</source>
       <translation>追加の休日(MM-DD)</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/tariff_editor.py" line="176" />
+      <location filename="../../hems_desktop/gui/tariff_editor.py" line="120" />
       <source>CO₂ emission factor</source>
       <translation>CO₂排出係数</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/tariff_editor.py" line="274" />
+      <location filename="../../hems_desktop/gui/tariff_editor.py" line="290" />
       <source>Flat rate</source>
       <translation>単一料金</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/tariff_editor.py" line="275" />
+      <location filename="../../hems_desktop/gui/tariff_editor.py" line="291" />
       <source>%1 — source: %2 (prices of %3)</source>
       <translation>%1 — 出典: %2(%3 時点の単価)</translation>
     </message>
@@ -1769,6 +1779,131 @@ Keep the password for this run only? It is not written anywhere.</source>
       <location filename="../../hems_desktop/gui/bridge.py" line="44" />
       <source>reading for {slot} missed: {reason}</source>
       <translation>{slot} の計測ができませんでした: {reason}</translation>
+    </message>
+    <message>
+      <location filename="../../hems_desktop/insights/tariff.py" line="35" />
+      <source>tariff {field}: {problem}</source>
+      <translation>料金 {field}: {problem}</translation>
+    </message>
+    <message>
+      <location filename="../../hems_desktop/insights/tariff.py" line="165" />
+      <source>{value:g} is outside {low:g}..{high:g}</source>
+      <translation>{value:g} は {low:g}〜{high:g} の範囲外です</translation>
+    </message>
+    <message>
+      <location filename="../../hems_desktop/insights/tariff.py" line="171" />
+      <source>must be between 1 and 200 A</source>
+      <translation>1〜200 A の範囲で指定してください</translation>
+    </message>
+    <message>
+      <location filename="../../hems_desktop/insights/tariff.py" line="175" />
+      <source>{amperes} A is not a contract amperage</source>
+      <translation>{amperes} A は契約アンペアではありません</translation>
+    </message>
+    <message>
+      <location filename="../../hems_desktop/insights/tariff.py" line="179" />
+      <source>{amperes} A has no basic charge in the table</source>
+      <translation>{amperes} A の基本料金が表にありません</translation>
+    </message>
+    <message>
+      <location filename="../../hems_desktop/insights/tariff.py" line="182" />
+      <source>at least one step is needed</source>
+      <translation>段階が少なくとも 1 つ必要です</translation>
+    </message>
+    <message>
+      <location filename="../../hems_desktop/insights/tariff.py" line="189" />
+      <source>only the last step can be unbounded</source>
+      <translation>上限なしにできるのは最後の段階だけです</translation>
+    </message>
+    <message>
+      <location filename="../../hems_desktop/insights/tariff.py" line="192" />
+      <source>the last step must be unbounded (leave it empty)</source>
+      <translation>最後の段階は上限なしにしてください（空欄のまま）</translation>
+    </message>
+    <message>
+      <location filename="../../hems_desktop/insights/tariff.py" line="195" />
+      <source>must be more than the step before ({kwh:g} kWh)</source>
+      <translation>前の段階（{kwh:g} kWh）より大きくしてください</translation>
+    </message>
+    <message>
+      <location filename="../../hems_desktop/insights/tariff.py" line="200" />
+      <source>a band needs a name</source>
+      <translation>時間帯には名前が必要です</translation>
+    </message>
+    <message>
+      <location filename="../../hems_desktop/insights/tariff.py" line="203" />
+      <source>must be HH:MM on the half hour (00:00 to 24:00)</source>
+      <translation>30 分単位の HH:MM で指定してください（00:00〜24:00）</translation>
+    </message>
+    <message>
+      <location filename="../../hems_desktop/insights/tariff.py" line="206" />
+      <source>must be one of {choices}</source>
+      <translation>{choices} のいずれかを指定してください</translation>
+    </message>
+    <message>
+      <location filename="../../hems_desktop/insights/tariff.py" line="208" />
+      <source>months are 1 to 12</source>
+      <translation>月は 1〜12 です</translation>
+    </message>
+    <message>
+      <location filename="../../hems_desktop/insights/tariff.py" line="213" />
+      <source>{month!r} is not a month (YYYY-MM)</source>
+      <translation>{month!r} は月（YYYY-MM）ではありません</translation>
+    </message>
+    <message>
+      <location filename="../../hems_desktop/insights/tariff.py" line="217" />
+      <source>must be a day of the month (1 to 31)</source>
+      <translation>日（1〜31）で指定してください</translation>
+    </message>
+    <message>
+      <location filename="../../hems_desktop/insights/tariff.py" line="220" />
+      <source>{day!r} is not a day (MM-DD)</source>
+      <translation>{day!r} は日付（MM-DD）ではありません</translation>
+    </message>
+    <message>
+      <location filename="../../hems_desktop/insights/tariff.py" line="252" />
+      <source>must be a number, not {value!r}</source>
+      <translation>数値で指定してください（{value!r} は数値ではありません）</translation>
+    </message>
+    <message>
+      <location filename="../../hems_desktop/insights/tariff.py" line="258" />
+      <source>a number is needed</source>
+      <translation>数値が必要です</translation>
+    </message>
+    <message>
+      <location filename="../../hems_desktop/insights/tariff.py" line="264" />
+      <source>must be an object</source>
+      <translation>オブジェクトで指定してください</translation>
+    </message>
+    <message>
+      <location filename="../../hems_desktop/insights/tariff.py" line="270" />
+      <source>must be a list</source>
+      <translation>リストで指定してください</translation>
+    </message>
+    <message>
+      <location filename="../../hems_desktop/insights/tariff.py" line="277" />
+      <source>must be text</source>
+      <translation>文字列で指定してください</translation>
+    </message>
+    <message>
+      <location filename="../../hems_desktop/insights/tariff.py" line="287" />
+      <source>must be a whole number of amperes, not {value!r}</source>
+      <translation>アンペアは整数で指定してください（{value!r} は整数ではありません）</translation>
+    </message>
+    <message>
+      <location filename="../../hems_desktop/insights/tariff.py" line="291" />
+      <source>{value!r} is not an amperage</source>
+      <translation>{value!r} はアンペア値ではありません</translation>
+    </message>
+    <message>
+      <location filename="../../hems_desktop/insights/tariff.py" line="305" />
+      <source>months are whole numbers 1 to 12</source>
+      <translation>月は 1〜12 の整数で指定してください</translation>
+    </message>
+    <message>
+      <location filename="../../hems_desktop/insights/tariff.py" line="317" />
+      <source>must be a day of the month, not {value!r}</source>
+      <translation>日（1〜31）で指定してください（{value!r} は日ではありません）</translation>
     </message>
     <message>
       <location filename="../../hems_desktop/session/discovery.py" line="75" />

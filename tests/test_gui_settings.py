@@ -85,6 +85,34 @@ def test_errors_are_in_the_ui_language(qtbot) -> None:  # type: ignore[no-untype
         i18n.install("en")
 
 
+def test_a_tariff_error_is_named_once_in_the_ui_language_and_follows_a_switch(qtbot) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QEvent
+
+    from hems_desktop.gui import i18n
+    from hems_desktop.gui.settings_pages import TAB_NAMES
+    from hems_desktop.insights.presets import PRESETS
+
+    i18n.install("ja")
+    try:
+        dialog = dialog_for(qtbot)
+        dialog.tariff_editor.set_tariff(PRESETS["tepco-juryo-dento-b"])
+        dialog.tariff_editor.tiers_table.item(1, 0).setText("100")  # below the first step's 120 kWh
+        dialog.accept()
+        assert dialog.result_values is None and dialog.tabs.currentIndex() == TAB_NAMES.index("tariff")
+        problem = "料金期間の段階料金、2 行目：前の段階（120 kWh）より大きくしてください"
+        # the summary names tab and field without their mnemonics ("料金プラン(A)" is "料金プラン")
+        assert dialog.error_label.text() == f"料金プラン › 料金プラン: {problem}", dialog.error_label.text()
+        assert dialog.tariff_editor.error_label.text() == problem
+        assert dialog.errors.fields["tariff"].error_label.isHidden()  # said once in the tab, by the editor
+        i18n.install("en")
+        QApplication.sendEvent(dialog, QEvent(QEvent.Type.LanguageChange))
+        QApplication.sendEvent(dialog.tariff_editor, QEvent(QEvent.Type.LanguageChange))
+        assert dialog.error_label.text() == ("Tariff › Tariff: Tiers over the billing period (段階料金), row 2: "
+                                             "must be more than the step before (120 kWh)"), dialog.error_label.text()
+    finally:
+        i18n.install("en")
+
+
 def test_long_texts_never_widen_the_dialog(qtbot) -> None:  # type: ignore[no-untyped-def]
     dialog = dialog_for(qtbot)
     dialog.show()

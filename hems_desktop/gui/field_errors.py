@@ -7,6 +7,7 @@ and the field, and brings the first one into view.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -14,6 +15,13 @@ from PySide6.QtWidgets import QLabel, QSizePolicy, QTabWidget, QVBoxLayout, QWid
 
 from hems_desktop.gui.text import core_text
 from hems_desktop.gui.theme import error_colour
+
+_MNEMONIC = re.compile(r"\(&\w\)|&(?=\w)")  # "設定(&S)" and "&Settings" -> "設定", "Settings"
+
+
+def _plain(caption: str) -> str:
+    """A caption without its keyboard mnemonic, for running text."""
+    return _MNEMONIC.sub("", caption)
 
 
 @dataclass
@@ -23,6 +31,7 @@ class Field:
     caption: Callable[[], str]
     tab: int
     error_label: QLabel
+    inline: bool = True  # False: the widget shows its own error (the tariff editor); the summary still lists it
 
 
 class FieldErrors:
@@ -33,7 +42,7 @@ class FieldErrors:
         self.shown: dict[str, str] = {}
 
     def wrap(self, name: str, widget: QWidget, caption: Callable[[], str], tab: int,
-             extra: QWidget | None = None) -> QWidget:
+             extra: QWidget | None = None, inline: bool = True) -> QWidget:
         """The field with its (hidden) error line under it, for a form row."""
         box = QWidget()
         layout = QVBoxLayout(box)
@@ -48,7 +57,7 @@ class FieldErrors:
         layout.addWidget(error)
         if extra is not None:
             layout.addWidget(extra)
-        self.fields[name] = Field(name, widget, caption, tab, error)
+        self.fields[name] = Field(name, widget, caption, tab, error, inline)
         return box
 
     def show(self, errors: Mapping[str, str], focus: bool = True) -> None:
@@ -56,7 +65,7 @@ class FieldErrors:
         self.shown = {name: core_text(message) for name, message in errors.items()}
         for name, field in self.fields.items():
             message = self.shown.get(name)
-            field.error_label.setVisible(message is not None)
+            field.error_label.setVisible(message is not None and field.inline)
             field.error_label.setText(message or "")
             field.error_label.setStyleSheet(f"color: {error_colour(field.error_label.palette())};")
         if focus and self.shown:
@@ -76,7 +85,6 @@ class FieldErrors:
         lines = []
         for name, field in self.fields.items():
             if name in self.shown:
-                tab = self.tabs.tabText(field.tab).replace("&", "")
-                lines.append(f"{tab} › {field.caption().replace('&', '')}: {self.shown[name]}")
+                lines.append(f"{_plain(self.tabs.tabText(field.tab))} › {_plain(field.caption())}: {self.shown[name]}")
         lines += [message for name, message in self.shown.items() if name not in self.fields]
         return "\n".join(lines)

@@ -312,6 +312,9 @@ class SettingsDialog(SettingsPages, NetworkOutputsPage, QDialog):
     def changeEvent(self, event: QEvent) -> None:  # Qt's name
         if is_language_change(event):
             self.texts.refresh()
+            tariff_error = self.tariff_editor.error
+            if "tariff" in self.errors.raw and tariff_error is not None:  # worded by the editor, not the core
+                self.errors.raw["tariff"] = self.tariff_editor.error_text(tariff_error)
             self.errors.refresh()
             self.error_label.setText(self.errors.summary())
             self.update_preview()

@@ -266,7 +266,7 @@ class SettingsPages:
         tab, form = self._page(lambda: self.tr("T&ariff"))
         self.tariff_editor = TariffEditor()
         self.tariff_tab = tab
-        form.addRow(self.errors.wrap("tariff", self.tariff_editor, lambda: self.tr("Tariff"), tab))
+        form.addRow(self.errors.wrap("tariff", self.tariff_editor, lambda: self.tr("Tariff"), tab, inline=False))
 
     def _build_general(self, settings: Settings, prefs: DesktopPreferences) -> None:
         tab, form = self._page(lambda: self.tr("&General"))

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from hems_desktop.gui.retranslate import Texts, is_language_change
 from hems_desktop.gui.text import core_text
+from hems_desktop.gui.theme import error_colour
 from hems_desktop.insights.presets import PRESETS
 from hems_desktop.insights.tariff import Tariff, TariffError, tariff_from_json, tariff_to_json
 
@@ -301,6 +302,7 @@ class TariffEditor(QWidget):
             return
         text = self.error_text(error)
         self.error_label.setText(text)
+        self.error_label.setStyleSheet(f"color: {error_colour(self.error_label.palette())};")
         key = error.field.split("[")[0].split(".")[0]
         if key not in self._fields:
             return
@@ -310,6 +312,11 @@ class TariffEditor(QWidget):
         if isinstance(widget, QTableWidget) and "[" in error.field:
             row = int(error.field.split("[")[1].split("]")[0])
             widget.setCurrentCell(min(row, max(widget.rowCount() - 1, 0)), 0)
+
+    @property
+    def error(self) -> TariffError | None:
+        """The error shown, None when the last check passed."""
+        return self._error
 
     def error_text(self, error: TariffError) -> str:
         """Where and what, in the UI language: "Tiers over the billing period (段階料金), row 2: …"."""

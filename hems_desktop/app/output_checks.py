@@ -31,6 +31,7 @@ from hems_desktop.sinks.mqtt_broker import (
     describe_refusal,
     make_tls_context,
     parse_broker_url,
+    release_client,
 )
 
 log = logging.getLogger(__name__)
@@ -114,8 +115,7 @@ def _connect_once(paho: Any, protocol: Any, broker: BrokerAddress, password: str
                                            where=broker.where, seconds=timeout_s))
         return outcome[0] if outcome else None
     finally:
-        client.disconnect()
-        client.loop_stop()
+        release_client(client)
 
 
 def _connect_failure(kind: str, exc: BaseException, broker: BrokerAddress) -> Message:

@@ -21,6 +21,7 @@ import socket
 import ssl
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from hems_desktop.messages import msg
@@ -212,3 +213,22 @@ def describe_refusal(code: int, reason: str, broker: BrokerAddress) -> tuple[str
     if code == SERVER_UNAVAILABLE:
         return "unreachable", f"the MQTT broker {where} is unavailable (it said so): readings are kept"
     return "refused", f"the MQTT broker {where} refused the connection ({reason})"
+
+
+def release_client(client: Any) -> None:
+    """Disconnect a paho client, stop its network thread and close every socket it holds.
+
+    paho closes its wake-up socket pair only in `__del__` or `reinitialise()`, and a client is
+    part of reference cycles, so without this each connection attempt would keep two sockets
+    open until the garbage collector ran (a broker away for a night: hundreds of them).
+    """
+    try:
+        client.disconnect()
+    except Exception as exc:  # never connected, or already gone
+        log.debug("MQTT disconnect: %s", exc)
+    client.loop_stop()
+    try:
+        client.reinitialise()  # the public way to close the socket pair; the client is not used again
+    except Exception as exc:
+        log.debug("closing the MQTT client's sockets: %s", exc)
+

@@ -30,6 +30,7 @@ from hems_desktop.sinks.mqtt_broker import (
     describe_connect_error,
     describe_refusal,
     meter_topic_id,
+    release_client,
 )
 from hems_desktop.sinks.mqtt_state import MqttStateBoard
 from hems_desktop.sinks.spool import Spool, SpooledMessage
@@ -289,11 +290,7 @@ class MqttPublisher:
             log.debug("publishing offline at exit: %s", exc)
 
     def _hang_up(self, connection: _Connection) -> None:
-        try:
-            connection.client.disconnect()
-        except Exception as exc:
-            log.debug("MQTT disconnect: %s", exc)
-        connection.client.loop_stop()
+        release_client(connection.client)
 
     def _ha_online(self) -> None:
         """Home Assistant (re)started: send the discovery configs and states again."""

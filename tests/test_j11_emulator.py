@@ -154,7 +154,7 @@ def test_the_driver_reads_a_tcp_emulator_and_closes_promptly() -> None:
             assert len(dongle.scan(6, ROUTE_B_ID[-8:])) == 1
         finally:
             dongle.close()  # the reader blocks in read() without a timeout: closing the socket wakes it
-        assert not dongle.is_open and not dongle._link._reader.is_alive()  # type: ignore[union-attr]
+        assert not dongle.is_open and not dongle._link.line.reader_alive
 
 
 def test_unplug_and_return_the_driver_reopens_the_same_link(make_emulator: Any, tmp_path: Path) -> None:

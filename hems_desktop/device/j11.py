@@ -38,7 +38,8 @@ from hems_desktop.device.base import (
     Target,
     WrongDongleFamily,
 )
-from hems_desktop.device.j11_link import J11Link, command_name, wait
+from hems_desktop.device.j11_link import J11Link, command_name
+from hems_desktop.device.serial_line import wait
 from hems_desktop.protocol.dialects import mac_to_link_local
 from hems_desktop.protocol.errors import ProtocolError
 from hems_desktop.protocol.j11 import ALL_CHANNELS_MASK, j11_channel, skstack_channel

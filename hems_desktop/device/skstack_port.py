@@ -8,20 +8,17 @@ builds the B-route operations on top of it.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import queue
 import re
 import threading
-import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-import serial
-
 from hems_desktop import redaction
-from hems_desktop.device.base import CommandRefused, DongleNotResponding, PortLost, Stopped
-from hems_desktop.device.port_errors import PORT_ERRORS, READER_ERRORS
+from hems_desktop.device.base import CommandRefused, DongleNotResponding, PortLost
+from hems_desktop.device.port_errors import PORT_ERRORS
+from hems_desktop.device.serial_line import SerialLine, wait
 from hems_desktop.protocol import dialects
 from hems_desktop.protocol.skstack import (
     Address,
@@ -41,8 +38,6 @@ log = logging.getLogger("hems_desktop.serial")
 
 ASYNC_TYPES = (Event, ErxUdp, PanDescriptor, EnergyScan, Garbage)
 _SETPWD = re.compile(r"(SKSETPWD\s+\S+\s+)\S+")
-_QUIET_FLUSH_S = 0.3  # an incomplete line this old is given up on (sender went quiet)
-_STOP_SLICE_S = 0.2  # a command's wait looks at the owner's stop this often
 
 
 class CommandTimeout(DongleNotResponding):
@@ -111,11 +106,10 @@ class SkStackPort:
         self.baudrate = baudrate
         self._secrets = [s for s in secrets if s]
         self._identifiers: list[str] = []
-        self._serial: serial.SerialBase | None = None
         self._parser = SkStackStreamParser()
-        self._reader: threading.Thread | None = None
-        self._stop = threading.Event()
-        self._write_lock = threading.Lock()
+        self._line = SerialLine(port, baudrate, thread_name="hems-serial-reader", on_data=self._received,
+                                on_quiet=lambda: self._dispatch(self._parser.flush()),
+                                has_partial=lambda: bool(self._parser.pending), on_failed=self._port_failed)
         self._command_lock = threading.Lock()
         self._pending: _PendingCommand | None = None
         self._listeners: list[Listener] = []
@@ -128,35 +122,15 @@ class SkStackPort:
 
     def open(self) -> None:
         """Open the port; raises serial.SerialException (the session turns it into a clear message)."""
-        # No read timeout: on a quiet line the reader sleeps until bytes arrive or close() wakes it
-        # (no wake-ups at rest). Only while a line is half-received does it read with a timeout.
-        self._serial = serial.serial_for_url(self.port_name, self.baudrate, timeout=None, write_timeout=5)
-        self._stop.clear()
         self.closed_reason = None
-        self._reader = threading.Thread(target=self._read_loop, name="hems-serial-reader", daemon=True)
-        self._reader.start()
+        self._line.open()
 
     def close(self) -> None:
-        self._stop.set()
-        port, self._serial = self._serial, None
-        if port is None:
-            return
-        cancel_read = getattr(port, "cancel_read", None)  # POSIX and Windows ports; not socket://
-        if cancel_read is not None:
-            with contextlib.suppress(Exception):
-                cancel_read()  # wake the reader from its blocking read
-            self._join_reader()
-        with contextlib.suppress(Exception):
-            port.close()  # on socket:// this is what wakes the reader (pyserial shuts the socket down)
-        self._join_reader()
-
-    def _join_reader(self) -> None:
-        if self._reader is not None and self._reader is not threading.current_thread():
-            self._reader.join(timeout=2)
+        self._line.close()
 
     @property
     def is_open(self) -> bool:
-        return self._serial is not None and self.closed_reason is None
+        return self._line.is_open and self.closed_reason is None
 
     def add_secret(self, secret: str) -> None:
         if secret and secret not in self._secrets:
@@ -180,14 +154,12 @@ class SkStackPort:
     # ---- commands ----
 
     def write(self, data: bytes, *, describe: str | None = None) -> None:
-        if self._serial is None or self.closed_reason is not None:
+        if not self._line.is_open or self.closed_reason is not None:
             raise PortLost(self.closed_reason or "port is not open")
         if log.isEnabledFor(logging.DEBUG):
             log.debug(">> %s", redact(describe or _describe(data), self._secrets, self._identifiers))
         try:
-            with self._write_lock:
-                self._serial.write(data)
-                self._serial.flush()
+            self._line.write(data)
         except PORT_ERRORS as exc:
             raise PortLost(f"write failed: {exc}") from None
         self.bytes_written += len(data)
@@ -214,7 +186,7 @@ class SkStackPort:
             self._pending = pending
             try:
                 self.write(data, describe=describe)
-                if not self._await(pending, timeout):
+                if not wait(pending.done, timeout, self.stop):
                     if self.closed_reason is not None:
                         raise PortLost(self.closed_reason)
                     self._echo = None  # relearn: a lost echo must not make us drop every OK
@@ -232,18 +204,6 @@ class SkStackPort:
             raise CommandFailed(name, last)
         return pending.lines
 
-    def _await(self, pending: _PendingCommand, timeout: float) -> bool:
-        """Wait for the command's last line; a stop set by the owner ends the wait (Stopped)."""
-        if self.stop is None:
-            return pending.done.wait(timeout)
-        deadline = time.monotonic() + timeout
-        while not pending.done.wait(min(_STOP_SLICE_S, max(0.0, deadline - time.monotonic()))):
-            if self.stop.is_set():
-                raise Stopped("stopped")
-            if time.monotonic() >= deadline:
-                return False
-        return True
-
     def command_ok(self, data: bytes, *, timeout: float = 5.0, describe: str | None = None) -> None:
         self.command(data, timeout=timeout, describe=describe)
 
@@ -257,25 +217,9 @@ class SkStackPort:
 
     # ---- reader ----
 
-    def _read_loop(self) -> None:
-        ser = self._serial
-        assert ser is not None
-        while not self._stop.is_set():
-            try:
-                wanted = _QUIET_FLUSH_S if self._parser.pending else None
-                if ser.timeout != wanted:
-                    ser.timeout = wanted
-                data = ser.read(max(1, ser.in_waiting))
-            except READER_ERRORS as exc:
-                if self._stop.is_set():
-                    return
-                self._port_failed(f"{self.port_name}: {exc}")
-                return
-            if data:
-                self.bytes_read += len(data)
-                self._dispatch(self._parser.feed(data))
-            elif self._parser.pending:
-                self._dispatch(self._parser.flush())  # the sender went quiet mid-line
+    def _received(self, data: bytes) -> None:
+        self.bytes_read += len(data)
+        self._dispatch(self._parser.feed(data))
 
     def _port_failed(self, reason: str) -> None:
         self.closed_reason = reason

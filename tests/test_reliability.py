@@ -540,3 +540,21 @@ def test_messages_say_what_is_wrong(tmp_path: Path, kind: str, fragment: str) ->
     else:
         done = run_cli("--demo", "--count", "1", "--output", "file", "--file", "/proc/hems-test.csv", cwd=tmp_path)
     one_clear_line(done, fragment)
+
+
+def test_a_day_of_failed_attempts_in_a_row_keeps_the_backoff_finite(tmp_path: Path) -> None:
+    # At a 60 s cap, 1,025 failures in a row (about 17 hours without the meter) made the collector's
+    # 2 ** (failures - 1) too large for a float: OverflowError, and the collector ended. Calls the
+    # private pause with the stop already set, so the wait returns at once.
+    from hems_desktop.backoff import backoff_s
+    from hems_desktop.collector.recovery import Pause
+
+    collector = Collector(Session(SessionConfig(str(tmp_path / "no-port"), route_b_id=ROUTE_B_ID, password=PASSWORD)),
+                          IntervalSchedule(60, dt.datetime.now().astimezone()), [])
+    collector._failures = 1_100
+    collector.stop()
+    collector._pause(Pause.BACKOFF)  # raised OverflowError
+    assert collector._failures == 1_101
+    delays = [backoff_s(n, 2.0, 60.0) for n in (1, 2, 3, 1_100, 10**6)]
+    assert 1.0 <= delays[0] <= 2.0 and 2.0 <= delays[1] <= 4.0 and 4.0 <= delays[2] <= 8.0  # doubling, jittered
+    assert all(30.0 <= d <= 60.0 for d in delays[3:])  # capped, still jittered

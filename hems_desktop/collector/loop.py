@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import random
 import time
 import traceback
 
+from hems_desktop.backoff import backoff_s
 from hems_desktop.collector.events import (
     CollectorEvent,
     Connected,
@@ -256,8 +256,7 @@ class Collector:
             self._stop.wait(self.reopen_interval_s)  # wait for the dongle to come back
         elif pause is Pause.BACKOFF:
             self._failures += 1
-            delay = min(self.retry_cap_s, self.retry_base_s * 2 ** (self._failures - 1))
-            self._stop.wait(delay * random.uniform(0.5, 1.0))
+            self._stop.wait(backoff_s(self._failures, self.retry_base_s, self.retry_cap_s))
 
     # ---- events ----
 

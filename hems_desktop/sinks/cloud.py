@@ -41,13 +41,13 @@ import concurrent.futures
 import importlib
 import json
 import logging
-import random
 import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from hems_desktop.backoff import backoff_s
 from hems_desktop.describe import describe_google_error
 from hems_desktop.reading import RECORD_FIELDS, Reading, choose_fields, reading_id
 from hems_desktop.sinks.base import SinkError
@@ -357,8 +357,7 @@ class PubSubSink:
         else:
             log.debug("%s", message)
         self._failures += 1
-        delay = min(self.backoff_cap_s, self.backoff_base_s * 2 ** min(self._failures - 1, 30))
-        if self._interrupt.wait(delay * random.uniform(0.5, 1.0)):
+        if self._interrupt.wait(backoff_s(self._failures, self.backoff_base_s, self.backoff_cap_s)):
             self._interrupt.clear()
 
     def _notify(self, message: str) -> None:

@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import logging
 import queue
-import random
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from hems_desktop.backoff import backoff_s
 from hems_desktop.sinks.mqtt_broker import (
     UNSUPPORTED_PROTOCOL,
     BrokerAddress,
@@ -305,6 +305,5 @@ class MqttPublisher:
         else:
             log.debug("%s", message)
         self.failures += 1
-        delay = min(self.settings.backoff_cap_s, self.settings.backoff_base_s * 2 ** min(self.failures - 1, 30))
-        if self._interrupt.wait(delay * random.uniform(0.5, 1.0)):
+        if self._interrupt.wait(backoff_s(self.failures, self.settings.backoff_base_s, self.settings.backoff_cap_s)):
             self._interrupt.clear()

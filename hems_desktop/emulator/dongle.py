@@ -8,14 +8,13 @@ dongle answers through `output`. Timing follows the hardware (scan formula, PANA
 from __future__ import annotations
 
 import logging
-import random
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from hems_desktop.emulator.dongle_radio import RadioCommands
 from hems_desktop.emulator.faults import Faults
 from hems_desktop.emulator.meter_model import MeterModel
-from hems_desktop.emulator.meter_node import MeterNode
+from hems_desktop.emulator.virtual_module import Scheduler, VirtualModule
 from hems_desktop.protocol import echonet
 from hems_desktop.protocol.dialects import mac_to_link_local
 from hems_desktop.protocol.echonet import Frame
@@ -43,10 +42,9 @@ PROFILES: dict[str, DongleProfile] = {
     "rl7023-ips": DongleProfile("rl7023-ips", "1.2.8", "rev1", dual_stack=False, hex_only=True, default_hex=True),
 }
 
-Scheduler = Callable[[float, Callable[[], None]], None]
 
 
-class VirtualDongle(RadioCommands):
+class VirtualDongle(RadioCommands, VirtualModule):
     def __init__(
         self,
         profile: DongleProfile,
@@ -69,26 +67,13 @@ class VirtualDongle(RadioCommands):
         self.session_lifetime_s = session_lifetime_s
         self.reauthenticating = False
         self._auth_generation = 0
-        self.meter = meter
-        self.output = output
-        self._schedule = schedule
-        self.clock = clock
-        self.speed = speed
-        self.faults = faults or Faults()
-        self.rng = random.Random(seed)
+        super().__init__(meter, OWN_MAC, output=output, schedule=schedule, clock=clock, speed=speed, faults=faults,
+                         seed=seed)
         self.hex_payload = profile.default_hex if hex_payload is None else hex_payload or profile.hex_only
-        self.own_ip = mac_to_link_local(OWN_MAC)
-        self.meter_ip = mac_to_link_local(meter.config.mac)
         self._buffer = bytearray()
         self._sendto: tuple[str, int, int] | None = None  # waiting for SKSENDTO data: dest, port, length
         self._sendto_header = ""
-        self._epoch = 0  # bumps on reset/unplug so timers of an older state do nothing
-        self.stats: dict[str, int] = {}
-        self.joined = False
-        self.node = MeterNode(meter, self, clock=clock, faults=self.faults, rng=self.rng, count=self._count)
         self.reset()
-        self.tx_limited = False
-        self.joins = 0
 
     # ---- state ----
 
@@ -103,31 +88,11 @@ class VirtualDongle(RadioCommands):
 
     # ---- the meter (an ECHONET node behind this dongle) ----
 
-    @property
-    def received_frames(self) -> list[Frame]:
-        return self.node.received_frames
-
-    @property
-    def infc(self) -> bool:
-        """Send EA as INFC (expects INFC_Res) instead of INF."""
-        return self.node.infc
-
-    @infc.setter
-    def infc(self, value: bool) -> None:
-        self.node.infc = value
-
-    def tick(self) -> None:
-        """Called about once a second: the meter's INF of EA (and EB) at every :00 and :30."""
-        self.node.tick()
-
     def property_value(self, epc: int) -> bytes | None:
         return self.node.property_value(epc)
 
     def supported_epcs(self) -> frozenset[int]:
         return self.node.supported_epcs()
-
-    def after(self, hardware_seconds: float, action: Callable[[], None]) -> None:
-        self._after(hardware_seconds, action)
 
     def deliver(self, frame: Frame, multicast: bool) -> None:
         self._erxudp_frame(frame, MULTICAST_ALL_NODES if multicast else None)
@@ -141,18 +106,6 @@ class VirtualDongle(RadioCommands):
             head = f"ERXUDP {self.meter_ip} {self.own_ip} 0E1A 0E1A {self.meter.config.mac} 1 "
             line = (head + f"{len(cut):04X} ").encode() + (cut.hex()[:10].encode() if self.hex_payload else cut[:5])
             self._after(delay * 0.6, lambda: self.output(line + b"\r\n"))
-
-    def _count(self, key: str) -> None:
-        self.stats[key] = self.stats.get(key, 0) + 1
-
-    def _after(self, hardware_seconds: float, action: Callable[[], None]) -> None:
-        epoch = self._epoch
-
-        def run() -> None:
-            if epoch == self._epoch:
-                action()
-
-        self._schedule(hardware_seconds / self.speed, run)
 
     def _send_line(self, text: str, terminator: bytes = b"\r\n") -> None:
         # latin-1: an echo gives back exactly the bytes it got, binary ones included (a J11 frame, noise)

@@ -15,14 +15,12 @@ divided by `speed`.
 from __future__ import annotations
 
 import logging
-import random
 from collections.abc import Callable
 
 from hems_desktop.emulator.faults import Faults
 from hems_desktop.emulator.meter_model import MeterModel
-from hems_desktop.emulator.meter_node import MeterNode
+from hems_desktop.emulator.virtual_module import Scheduler, VirtualModule
 from hems_desktop.protocol import echonet
-from hems_desktop.protocol.dialects import mac_to_link_local
 from hems_desktop.protocol.echonet import Frame
 from hems_desktop.protocol.errors import ProtocolError
 from hems_desktop.protocol.j11 import j11_channel
@@ -72,13 +70,13 @@ OK, BAD_PARAMETER, ASSOCIATION_FAILED, NOT_STARTED = 0x01, 0x04, 0x0E, 0x10
 PORT_ALREADY_OPEN, ROUTE_B_OPERATING, PANA_NOT_STARTED, BUSY, PANA_SETTINGS_MISSING = 0x0A, 0x34, 0x37, 0x3D, 0x51
 
 
-class VirtualJ11Module:
+class VirtualJ11Module(VirtualModule):
     def __init__(
         self,
         meter: MeterModel,
         *,
         output: Callable[[bytes], None],
-        schedule: Callable[[float, Callable[[], None]], None],
+        schedule: Scheduler,
         clock: Callable[[], float],
         speed: float = 1.0,
         faults: Faults | None = None,
@@ -88,23 +86,11 @@ class VirtualJ11Module:
             self.meter_channel = j11_channel(meter.config.channel)
         except ValueError:
             raise ValueError(f"a J11 meter needs an odd channel 21..3B, not {meter.config.channel:02X}") from None
-        self.meter = meter
-        self.output = output
-        self._schedule = schedule
-        self.clock = clock
-        self.speed = speed
-        self.faults = faults or Faults()
-        self.rng = random.Random(seed)
-        self.own_ip = mac_to_link_local(OWN_MAC)
-        self.meter_ip = mac_to_link_local(meter.config.mac)
+        super().__init__(meter, OWN_MAC, output=output, schedule=schedule, clock=clock, speed=speed, faults=faults,
+                         seed=seed)
         self.meter_rssi = round(0.275 * meter.config.lqi - 104.27)  # the BP35A1 LQI formula, for one meter model
         self._parser = J11FrameParser(HOST_CODE)
-        self._epoch = 0  # bumps on reset/unplug so timers of an older state do nothing
-        self.stats: dict[str, int] = {}
-        self.joined = False
-        self.joins = 0
-        self.tx_limited = False  # J11 reports no transmission-time limit: always False
-        self.node = MeterNode(meter, self, clock=clock, faults=self.faults, rng=self.rng, count=self._count)
+        # tx_limited stays False: J11 reports no transmission-time limit
         self._handlers: dict[int, Callable[[bytes], None]] = {
             Command.GET_VERSION: lambda _: self._answer(FIRMWARE.frame()),
             Command.GET_STATUS: self._status,
@@ -136,18 +122,6 @@ class VirtualJ11Module:
         self.ports: set[int] = set()
         self._scanning = False
         self.node.reset()
-
-    def _count(self, key: str) -> None:
-        self.stats[key] = self.stats.get(key, 0) + 1
-
-    def _after(self, hardware_seconds: float, action: Callable[[], None]) -> None:
-        epoch = self._epoch
-
-        def run() -> None:
-            if epoch == self._epoch:
-                action()
-
-        self._schedule(hardware_seconds / self.speed, run)
 
     def _answer(self, frame: bytes, hardware_seconds: float = ANSWER_S) -> None:
         self._after(hardware_seconds, lambda: self.output(frame))
@@ -324,9 +298,6 @@ class VirtualJ11Module:
 
     # ---- the meter's side of the radio (MeterLink) ----
 
-    def after(self, hardware_seconds: float, action: Callable[[], None]) -> None:
-        self._after(hardware_seconds, action)
-
     def deliver(self, frame: Frame, multicast: bool) -> None:
         if ECHONET_PORT not in self.ports or not (self.joined or multicast):
             return  # the module passes on datagrams only for open ports and a live session
@@ -351,21 +322,6 @@ class VirtualJ11Module:
             self._after(delay * 0.6, lambda: self.output(frame[:20]))
 
     # ---- the meter and the session (fault actions and the clock) ----
-
-    @property
-    def received_frames(self) -> list[Frame]:
-        return self.node.received_frames
-
-    @property
-    def infc(self) -> bool:
-        return self.node.infc
-
-    @infc.setter
-    def infc(self, value: bool) -> None:
-        self.node.infc = value
-
-    def tick(self) -> None:
-        self.node.tick()
 
     def expire_session(self, reauthenticate: bool = True) -> None:
         """The PANA lifetime ends: the module re-authenticates by itself (0x6028 again), or fails to

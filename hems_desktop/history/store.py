@@ -21,6 +21,7 @@ from hems_desktop.history.queries import UsageQueries
 from hems_desktop.history.schema import MIGRATIONS, SCHEMA_VERSION
 from hems_desktop.insights.usage import slot_usage, usage_between
 from hems_desktop.reading import Reading
+from hems_desktop.sqlite_transaction import immediate_transaction
 from hems_desktop.timebase import JST, SLOT_S, slot_ceil
 
 __all__ = ["SCHEMA_VERSION", "Bucket", "HistoryStore", "Tariff", "UsagePeriod"]
@@ -88,12 +89,6 @@ class HistoryStore(UsageQueries):
         # the columns version 2 added read as NULL there.
         self._v2 = self.schema_version >= 2
 
-    def _rollback(self) -> None:
-        """Undo the open transaction, if SQLite has not undone it already (a full disk, SQLITE_FULL,
-        rolls back by itself: an explicit ROLLBACK then fails and would hide the real cause)."""
-        if self._db.in_transaction:
-            self._db.execute("ROLLBACK")
-
     def close(self) -> None:
         with self._lock:
             self._db.close()
@@ -113,17 +108,11 @@ class HistoryStore(UsageQueries):
 
     def _migrate(self) -> None:
         for target in range(self.schema_version + 1, SCHEMA_VERSION + 1):
-            with self._lock:
-                self._db.execute("BEGIN IMMEDIATE")
-                try:
-                    for statement in MIGRATIONS[target].split(";"):
-                        if statement.strip():
-                            self._db.execute(statement)
-                    self._db.execute(f"PRAGMA user_version = {target}")
-                    self._db.execute("COMMIT")
-                except BaseException:
-                    self._rollback()
-                    raise
+            with self._lock, immediate_transaction(self._db):
+                for statement in MIGRATIONS[target].split(";"):
+                    if statement.strip():
+                        self._db.execute(statement)
+                self._db.execute(f"PRAGMA user_version = {target}")
 
     # ---- writing ----
 
@@ -133,15 +122,9 @@ class HistoryStore(UsageQueries):
 
     def add_readings(self, readings: Iterable[Reading]) -> int:
         added = 0
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                for reading in readings:
-                    added += self._insert(reading)
-                self._db.execute("COMMIT")
-            except BaseException:
-                self._rollback()
-                raise
+        with self._lock, immediate_transaction(self._db):
+            for reading in readings:
+                added += self._insert(reading)
         return added
 
     def _insert(self, reading: Reading) -> int:
@@ -194,8 +177,7 @@ class HistoryStore(UsageQueries):
                 raise ValueError(f"{slot_start} is not a :00/:30 boundary")
         with self._lock:
             before = self._db.total_changes
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
+            with immediate_transaction(self._db):
                 # A row may exist with only the other direction: fill this one in, never overwrite it.
                 self._db.executemany(
                     f"""INSERT INTO half_hours (meter_id, slot_start, {column}, {source_column}) VALUES (?, ?, ?, ?)
@@ -204,10 +186,6 @@ class HistoryStore(UsageQueries):
                         WHERE half_hours.{column} IS NULL""",
                     rows,
                 )
-                self._db.execute("COMMIT")
-            except BaseException:
-                self._rollback()
-                raise
             return self._db.total_changes - before
 
     def add_minute_values(self, meter_id: str, values: Iterable[tuple[int, float | None, float | None]],
@@ -222,8 +200,7 @@ class HistoryStore(UsageQueries):
                 raise ValueError(f"{minute} is not a whole minute")
         with self._lock:
             before = self._db.total_changes
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
+            with immediate_transaction(self._db):
                 self._db.executemany(
                     """INSERT INTO minutes VALUES (?, ?, ?, ?, ?) ON CONFLICT (meter_id, minute_start) DO UPDATE SET
                          kwh = coalesce(minutes.kwh, excluded.kwh),
@@ -232,10 +209,6 @@ class HistoryStore(UsageQueries):
                           OR (minutes.kwh_reverse IS NULL AND excluded.kwh_reverse IS NOT NULL)""",
                     rows,
                 )
-                self._db.execute("COMMIT")
-            except BaseException:
-                self._rollback()
-                raise
             return self._db.total_changes - before
 
     def set_meter_constants(self, meter_id: str, coefficient: int, unit_kwh: str) -> None:

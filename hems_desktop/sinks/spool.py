@@ -39,6 +39,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from hems_desktop.sqlite_transaction import immediate_transaction
+
 log = logging.getLogger(__name__)
 
 SPOOL_FILE_NAME = "pubsub-spool.sqlite3"  # the Pub/Sub output's; other outputs name their own
@@ -149,8 +151,7 @@ class Spool:
                 raise SpoolError(f"the spool {self.path} is closed")
             try:
                 dropped = 0
-                self._db.execute("BEGIN IMMEDIATE")
-                try:
+                with immediate_transaction(self._db):
                     excess = self._count + 1 - self.max_messages
                     if excess > 0:
                         exists = self._db.execute(
@@ -164,11 +165,6 @@ class Spool:
                         "VALUES (?, ?, ?, ?, ?)",
                         (reading_id, data, json.dumps(attributes, sort_keys=True), ordering_key, time.time()),
                     )
-                    self._db.execute("COMMIT")
-                except BaseException:
-                    if self._db.in_transaction:
-                        self._db.execute("ROLLBACK")
-                    raise
             except sqlite3.Error as exc:
                 raise SpoolError(f"cannot write to the spool {self.path}: {exc}") from None
             added = cursor.rowcount == 1
@@ -216,18 +212,12 @@ class Spool:
     def _quarantine(self, row_id: int, reason: str) -> None:
         """Move one undecodable row aside (under the lock)."""
         try:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
+            with immediate_transaction(self._db):
                 self._db.execute(
                     "INSERT OR REPLACE INTO quarantine SELECT id, CAST(reading_id AS BLOB), data, "
                     "CAST(attributes AS BLOB), CAST(ordering_key AS BLOB), enqueued_at, ?, ? FROM pending WHERE id = ?",
                     (reason[:200], time.time(), row_id))
                 removed = self._db.execute("DELETE FROM pending WHERE id = ?", (row_id,)).rowcount
-                self._db.execute("COMMIT")
-            except BaseException:
-                if self._db.in_transaction:
-                    self._db.execute("ROLLBACK")
-                raise
         except sqlite3.Error as exc:
             raise SpoolError(f"cannot update the spool {self.path}: {exc}") from None
         self._count -= removed
@@ -244,14 +234,8 @@ class Spool:
             if self._closed:
                 return 0
             try:
-                self._db.execute("BEGIN IMMEDIATE")
-                try:
+                with immediate_transaction(self._db):
                     removed = self._db.executemany("DELETE FROM pending WHERE id = ?", [(i,) for i in ids]).rowcount
-                    self._db.execute("COMMIT")
-                except BaseException:
-                    if self._db.in_transaction:
-                        self._db.execute("ROLLBACK")
-                    raise
             except sqlite3.Error as exc:
                 raise SpoolError(f"cannot update the spool {self.path}: {exc}") from None
             self._count -= removed
@@ -267,8 +251,7 @@ class Spool:
             if self._closed:
                 return
             try:
-                with self._db:  # one transaction (one fsync) for the whole round
-                    self._db.execute("BEGIN IMMEDIATE")
+                with immediate_transaction(self._db):  # one transaction (one fsync) for the whole round
                     self._db.executemany("UPDATE pending SET attempts = attempts + 1 WHERE id = ?",
                                          [(i,) for i in ids])
             except sqlite3.Error as exc:

@@ -37,7 +37,7 @@ from hems_desktop.protocol.skstack_parser import SkStackStreamParser
 log = logging.getLogger("hems_desktop.serial")
 
 ASYNC_TYPES = (Event, ErxUdp, PanDescriptor, EnergyScan, Garbage)
-_SETPWD = re.compile(r"(SKSETPWD\s+\S+\s+)\S+")
+_SETPWD = re.compile(r"(SKSETPWD\s+\S+\s+).+")  # the rest of the line: a password may hold spaces
 
 
 class CommandTimeout(DongleNotResponding):
@@ -80,7 +80,9 @@ class _PendingCommand:
 def redact(text: str, secrets: Iterable[str], identifiers: Iterable[str] = ()) -> str:
     """Replace every secret (and the argument of any SKSETPWD) in a log line; identifiers (the
     B-route ID) keep their last 4 characters, enough to tell two apart."""
-    text = redaction.redact(_SETPWD.sub(r"\g<1>" + redaction.REDACTED, text), secrets)
+    # The known secrets first: masking SKSETPWD's argument first would leave a password with a
+    # space in it no longer whole, so the second step would miss its tail.
+    text = _SETPWD.sub(r"\g<1>" + redaction.REDACTED, redaction.redact(text, secrets))
     for identifier in identifiers:
         if identifier:
             text = text.replace(identifier, redaction.mask_id(identifier))

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 import signal
 import sys
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING
@@ -18,6 +20,7 @@ from hems_desktop.logsetup import setup_logging
 from hems_desktop.settings import ConfigError, Settings, load_settings
 
 if TYPE_CHECKING:
+    from hems_desktop.app import CollectorRun
     from hems_desktop.collector import CollectorEvent
 
 log = logging.getLogger("hems_desktop.cli")
@@ -39,7 +42,43 @@ def _print_event(event: CollectorEvent, logs_readings: bool) -> None:
         log.info("meter's fixed-time value %s: %s kWh", event.at.isoformat(), event.cumulative_kwh)
 
 
+@contextlib.contextmanager
+def _stop_signals_to_the_main_thread() -> Iterator[None]:
+    """Block SIGINT and SIGTERM while the run's threads start: they, and every thread they start,
+    inherit the block. POSIX hands a process's signal to any thread that does not block it, and
+    the main thread, waiting in join() without a timeout, never ran the handler of one that landed
+    on another thread (a second Ctrl-C then did nothing). What arrives meanwhile waits for the unblock."""
+    if not hasattr(signal, "pthread_sigmask"):  # Windows: Ctrl-C is handled on the main thread anyway
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
 def run(settings: Settings) -> int:
+    with _stop_signals_to_the_main_thread():
+        started = _start(settings)
+    if started is None:
+        return 2
+    run, worker = started
+    collector = run.collector
+    try:
+        while worker.is_alive():
+            # POSIX: a join without a timeout still lets signal handlers run (no wake-ups at rest);
+            # Windows: Ctrl-C only interrupts a timed wait.
+            worker.join(None if os.name == "posix" else 1.0)
+    finally:
+        collector.stop()
+        worker.join(5)
+        run.close()
+    return collector.exit_status
+
+
+def _start(settings: Settings) -> tuple[CollectorRun, threading.Thread] | None:
+    """Build the run, install the stop handlers and start the collector's thread (None: bad settings, said)."""
     from hems_desktop.app import prepare_run
 
     logs_readings = not settings.outputs
@@ -47,7 +86,7 @@ def run(settings: Settings) -> int:
         run = prepare_run(settings, on_event=lambda e: _print_event(e, logs_readings))
     except HemsError as exc:  # settings the user must fix: one line, exit 2
         log.error("%s", exc)
-        return 2
+        return None
     if settings.history is not None:
         log.info("history: %s", settings.history)
     collector = run.collector
@@ -67,16 +106,7 @@ def run(settings: Settings) -> int:
     signal.signal(signal.SIGTERM, on_signal)
     worker = threading.Thread(target=collector.run, name="hems-collector", daemon=True)
     worker.start()
-    try:
-        while worker.is_alive():
-            # POSIX: a join without a timeout still lets signal handlers run (no wake-ups at rest);
-            # Windows: Ctrl-C only interrupts a timed wait.
-            worker.join(None if os.name == "posix" else 1.0)
-    finally:
-        collector.stop()
-        worker.join(5)
-        run.close()
-    return collector.exit_status
+    return run, worker
 
 
 def main(argv: list[str] | None = None) -> int:

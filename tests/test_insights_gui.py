@@ -102,9 +102,16 @@ def test_screenshots_of_every_view_and_a_dark_palette(store: HistoryStore, qtbot
 def test_tariff_editor_round_trips_a_preset(qtbot) -> None:  # type: ignore[no-untyped-def]
     editor = TariffEditor()
     qtbot.addWidget(editor)
-    for preset in PRESETS.values():
+    for key, preset in PRESETS.items():
         editor.set_tariff(preset)
         assert editor.tariff() == preset
+        assert editor.preset_combo.currentData() == key  # the preset in use is the one named
+    editor.set_tariff(FLAT)
+    assert editor.preset_combo.currentIndex() == -1 and editor.preset_combo.placeholderText() == "Choose a preset"
+    assert editor.basic_spin.text().startswith("¥")
+    assert editor.source_label.text() == "Flat rate"  # no "source: – (prices of –)" for the user's own
+    editor.set_tariff(PRESETS["tepco-juryo-dento-b"])
+    assert "source: " in editor.source_label.text()
 
 
 def test_tariff_editor_points_an_error_at_its_cell(qtbot) -> None:  # type: ignore[no-untyped-def]

@@ -126,6 +126,8 @@ class TariffEditor(QWidget):
         self.preset_combo = QComboBox()
         for key, preset in PRESETS.items():
             self.preset_combo.addItem(preset.name, key)
+        # shown while the tariff is no preset: a preset's name there would read as the tariff in use
+        self.texts.bind(self.preset_combo.setPlaceholderText, lambda: self.tr("Choose a preset"))
         apply = QPushButton()
         self.texts.bind(apply.setText, lambda: self.tr("Start from this preset"))
         apply.clicked.connect(self._apply_preset)
@@ -151,7 +153,8 @@ class TariffEditor(QWidget):
         self.amperes_spin.setSuffix(" A")
         self.texts.bind(self.amperes_spin.setSpecialValueText, lambda: self.tr("none"))
         self.basic_table = self._table([lambda: self.tr("Amperes"), lambda: self.tr("¥ per month")])
-        self.basic_spin = _spin(0, 100_000, 2, " ¥")
+        self.basic_spin = _spin(0, 100_000, 2, "")
+        self.basic_spin.setPrefix("¥")  # ¥935.00, as the app writes amounts everywhere else
         basic_form.addRow(self._label(caption["contract_amperes"]), self.amperes_spin)
         basic_form.addRow(self._label(caption["basic_by_amperes"]), self.basic_table)
         basic_form.addRow(self._label(caption["basic_monthly"]), self.basic_spin)
@@ -230,6 +233,8 @@ class TariffEditor(QWidget):
     def set_tariff(self, tariff: Tariff) -> None:
         self._meta = {"name": tariff.name, "source": tariff.source, "prices_as_of": tariff.prices_as_of}
         self._show_source()
+        same = [i for i, preset in enumerate(PRESETS.values()) if preset == tariff]
+        self.preset_combo.setCurrentIndex(same[0] if same else -1)
         self.amperes_spin.setValue(tariff.contract_amperes or 0)
         self._fill(self.basic_table, [[str(a), f"{y:g}"] for a, y in tariff.basic_by_amperes])
         self.basic_spin.setValue(tariff.basic_monthly)
@@ -289,6 +294,9 @@ class TariffEditor(QWidget):
         name = str(meta.get("name", ""))
         if name == Tariff().name:  # the built-in default's name is ours to translate (presets have their own)
             name = self.tr("Flat rate")
+        if not meta.get("source") and not meta.get("prices_as_of"):  # the user's own: no "source: –"
+            self.source_label.setText(name)
+            return
         self.source_label.setText(self.tr("%1 — source: %2 (prices of %3)").replace("%1", name)
                                   .replace("%2", str(meta.get("source") or "–"))
                                   .replace("%3", str(meta.get("prices_as_of") or "–")))

@@ -951,37 +951,37 @@
       <translation>このHEMS DesktopはPub/Subに送信できません（Google Cloudのクライアントが含まれていません）。</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_dialog.py" line="344" />
+      <location filename="../../hems_desktop/gui/settings_dialog.py" line="347" />
       <source>Testing…</source>
       <translation>テスト中…</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_dialog.py" line="356" />
+      <location filename="../../hems_desktop/gui/settings_dialog.py" line="359" />
       <source>Opening the dongle…</source>
       <translation>ドングルを開いています…</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_dialog.py" line="357" />
+      <location filename="../../hems_desktop/gui/settings_dialog.py" line="360" />
       <source>Looking for the meter and authenticating (this can take a minute)…</source>
       <translation>メーターを探して認証しています（1分ほどかかることがあります）…</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_dialog.py" line="358" />
+      <location filename="../../hems_desktop/gui/settings_dialog.py" line="361" />
       <source>Reading the meter…</source>
       <translation>メーターを読み取っています…</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_dialog.py" line="365" />
+      <location filename="../../hems_desktop/gui/settings_dialog.py" line="368" />
       <source>It works: %1</source>
       <translation>接続できました: %1</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_dialog.py" line="370" />
+      <location filename="../../hems_desktop/gui/settings_dialog.py" line="373" />
       <source>unexpected error: %1</source>
       <translation>予期しないエラー: %1</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/settings_dialog.py" line="371" />
+      <location filename="../../hems_desktop/gui/settings_dialog.py" line="374" />
       <source>It did not work: %1</source>
       <translation>接続できませんでした: %1</translation>
     </message>
@@ -1347,179 +1347,184 @@ Keep the password for this run only? It is not written anywhere.</source>
   <context>
     <name>TariffEditor</name>
     <message>
-      <location filename="../../hems_desktop/gui/tariff_editor.py" line="96" />
+      <location filename="../../hems_desktop/gui/tariff_editor.py" line="97" />
       <source>Add row</source>
       <translation>行を追加</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/tariff_editor.py" line="97" />
+      <location filename="../../hems_desktop/gui/tariff_editor.py" line="98" />
       <source>Remove row</source>
       <translation>行を削除</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/tariff_editor.py" line="129" />
+      <location filename="../../hems_desktop/gui/tariff_editor.py" line="130" />
+      <source>Choose a preset</source>
+      <translation>プリセットを選択</translation>
+    </message>
+    <message>
+      <location filename="../../hems_desktop/gui/tariff_editor.py" line="132" />
       <source>Start from this preset</source>
       <translation>このプリセットから始める</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/tariff_editor.py" line="131" />
+      <location filename="../../hems_desktop/gui/tariff_editor.py" line="134" />
       <source>Preset</source>
       <translation>プリセット</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/tariff_editor.py" line="139" />
+      <location filename="../../hems_desktop/gui/tariff_editor.py" line="142" />
       <source>Example prices only: check them against your utility's current price list and your bill; enter the month's fuel-cost adjustment and your sell price.</source>
       <translation>単価は例です。電力会社の最新の料金表と検針票で確認し、その月の燃料費調整額と売電単価を入力してください。</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/tariff_editor.py" line="145" />
+      <location filename="../../hems_desktop/gui/tariff_editor.py" line="148" />
       <source>Basic charge</source>
       <translation>基本料金</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/tariff_editor.py" line="151" />
+      <location filename="../../hems_desktop/gui/tariff_editor.py" line="154" />
       <source>none</source>
       <translation>なし</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/tariff_editor.py" line="152" />
+      <location filename="../../hems_desktop/gui/tariff_editor.py" line="155" />
       <source>Amperes</source>
       <translation>アンペア</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/tariff_editor.py" line="152" />
+      <location filename="../../hems_desktop/gui/tariff_editor.py" line="155" />
       <source>¥ per month</source>
       <translation>円/月</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/tariff_editor.py" line="323" />
+      <location filename="../../hems_desktop/gui/tariff_editor.py" line="334" />
       <source>%1, row %2</source>
       <translation>%1、%2 行目</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/tariff_editor.py" line="324" />
+      <location filename="../../hems_desktop/gui/tariff_editor.py" line="335" />
       <source>%1: %2</source>
       <translation>%1：%2</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/tariff_editor.py" line="109" />
+      <location filename="../../hems_desktop/gui/tariff_editor.py" line="110" />
       <source>Contract amperage</source>
       <translation>契約アンペア</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/tariff_editor.py" line="110" />
+      <location filename="../../hems_desktop/gui/tariff_editor.py" line="111" />
       <source>Basic charge by amperage</source>
       <translation>アンペア別基本料金</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/tariff_editor.py" line="111" />
+      <location filename="../../hems_desktop/gui/tariff_editor.py" line="112" />
       <source>Fixed monthly or minimum charge (when the table is empty)</source>
       <translation>定額の基本料金・最低料金(表が空のとき)</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/tariff_editor.py" line="159" />
+      <location filename="../../hems_desktop/gui/tariff_editor.py" line="163" />
       <source>Energy charge</source>
       <translation>電力量料金</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/tariff_editor.py" line="161" />
+      <location filename="../../hems_desktop/gui/tariff_editor.py" line="165" />
       <source>Up to kWh (empty: no limit)</source>
       <translation>上限kWh(空欄: 上限なし)</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/tariff_editor.py" line="161" />
-      <location filename="../../hems_desktop/gui/tariff_editor.py" line="166" />
-      <location filename="../../hems_desktop/gui/tariff_editor.py" line="178" />
+      <location filename="../../hems_desktop/gui/tariff_editor.py" line="165" />
+      <location filename="../../hems_desktop/gui/tariff_editor.py" line="170" />
+      <location filename="../../hems_desktop/gui/tariff_editor.py" line="182" />
       <source>¥/kWh</source>
       <translation>円/kWh</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/tariff_editor.py" line="112" />
+      <location filename="../../hems_desktop/gui/tariff_editor.py" line="113" />
       <source>Tiers over the billing period (段階料金)</source>
       <translation>料金期間の段階料金</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/tariff_editor.py" line="165" />
+      <location filename="../../hems_desktop/gui/tariff_editor.py" line="169" />
       <source>Name</source>
       <translation>名前</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/tariff_editor.py" line="165" />
+      <location filename="../../hems_desktop/gui/tariff_editor.py" line="169" />
       <source>From</source>
       <translation>開始</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/tariff_editor.py" line="165" />
+      <location filename="../../hems_desktop/gui/tariff_editor.py" line="169" />
       <source>To</source>
       <translation>終了</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/tariff_editor.py" line="166" />
+      <location filename="../../hems_desktop/gui/tariff_editor.py" line="170" />
       <source>Days (all, weekday, holiday)</source>
       <translation>曜日(all, weekday, holiday)</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/tariff_editor.py" line="167" />
+      <location filename="../../hems_desktop/gui/tariff_editor.py" line="171" />
       <source>Months (e.g. 7,8,9)</source>
       <translation>月(例: 7,8,9)</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/tariff_editor.py" line="113" />
+      <location filename="../../hems_desktop/gui/tariff_editor.py" line="114" />
       <source>Time-of-use bands (energy outside them takes the tiers)</source>
       <translation>時間帯別料金(対象外の電力量は段階料金)</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/tariff_editor.py" line="173" />
+      <location filename="../../hems_desktop/gui/tariff_editor.py" line="177" />
       <source>Surcharge, adjustment, selling</source>
       <translation>賦課金・調整額・売電</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/tariff_editor.py" line="178" />
+      <location filename="../../hems_desktop/gui/tariff_editor.py" line="182" />
       <source>Month (YYYY-MM)</source>
       <translation>月(YYYY-MM)</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/tariff_editor.py" line="114" />
+      <location filename="../../hems_desktop/gui/tariff_editor.py" line="115" />
       <source>Renewable surcharge (再エネ賦課金)</source>
       <translation>再エネ賦課金</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/tariff_editor.py" line="115" />
+      <location filename="../../hems_desktop/gui/tariff_editor.py" line="116" />
       <source>Fuel-cost adjustment, other months</source>
       <translation>燃料費調整額(その他の月)</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/tariff_editor.py" line="116" />
+      <location filename="../../hems_desktop/gui/tariff_editor.py" line="117" />
       <source>Fuel-cost adjustment by month</source>
       <translation>月別燃料費調整額</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/tariff_editor.py" line="117" />
+      <location filename="../../hems_desktop/gui/tariff_editor.py" line="118" />
       <source>Sell price for exported energy</source>
       <translation>売電単価</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/tariff_editor.py" line="118" />
+      <location filename="../../hems_desktop/gui/tariff_editor.py" line="119" />
       <source>Meter-reading day (billing period start)</source>
       <translation>検針日(料金期間の開始日)</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/tariff_editor.py" line="119" />
+      <location filename="../../hems_desktop/gui/tariff_editor.py" line="120" />
       <source>Extra holidays (MM-DD)</source>
       <translation>追加の休日(MM-DD)</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/tariff_editor.py" line="120" />
+      <location filename="../../hems_desktop/gui/tariff_editor.py" line="121" />
       <source>CO₂ emission factor</source>
       <translation>CO₂排出係数</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/tariff_editor.py" line="290" />
+      <location filename="../../hems_desktop/gui/tariff_editor.py" line="295" />
       <source>Flat rate</source>
       <translation>単一料金</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/tariff_editor.py" line="291" />
+      <location filename="../../hems_desktop/gui/tariff_editor.py" line="296" />
       <source>%1 — source: %2 (prices of %3)</source>
       <translation>%1 — 出典: %2(%3 時点の単価)</translation>
     </message>
@@ -1591,42 +1596,42 @@ Keep the password for this run only? It is not written anywhere.</source>
   <context>
     <name>core</name>
     <message>
-      <location filename="../../hems_desktop/app/output_checks.py" line="53" />
+      <location filename="../../hems_desktop/app/output_checks.py" line="54" />
       <source>A CA certificate needs an mqtts:// URL (TLS).</source>
       <translation>CA証明書を使うには mqtts:// のURL（TLS）が必要です。</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/app/output_checks.py" line="62" />
+      <location filename="../../hems_desktop/app/output_checks.py" line="63" />
       <source>This installation of HEMS Desktop cannot publish to MQTT (the paho-mqtt library is not included).</source>
       <translation>このHEMS DesktopはMQTTに送信できません（paho-mqttライブラリが含まれていません）。</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/app/output_checks.py" line="68" />
+      <location filename="../../hems_desktop/app/output_checks.py" line="69" />
       <source>Connected to the MQTT broker {where} as {user}.</source>
       <translation>MQTTブローカー {where} に {user} として接続できました。</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/app/output_checks.py" line="69" />
+      <location filename="../../hems_desktop/app/output_checks.py" line="70" />
       <source>anonymous</source>
       <translation>匿名</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/app/output_checks.py" line="74" />
+      <location filename="../../hems_desktop/app/output_checks.py" line="75" />
       <source>The MQTT broker {where} wants a user name: put it in the URL (mqtt://user@host) and the password in the MQTT password field.</source>
       <translation>MQTTブローカー {where} にはユーザー名が必要です。URLに入れ（mqtt://ユーザー名@ホスト）、パスワードはMQTTのパスワード欄に入力してください。</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/app/output_checks.py" line="77" />
+      <location filename="../../hems_desktop/app/output_checks.py" line="78" />
       <source>The MQTT broker {where} refused the user name {user} or its password.</source>
       <translation>MQTTブローカー {where} がユーザー名 {user} またはそのパスワードを拒否しました。</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/app/output_checks.py" line="79" />
+      <location filename="../../hems_desktop/app/output_checks.py" line="80" />
       <source>The MQTT broker {where} refused the connection ({reason}).</source>
       <translation>MQTTブローカー {where} が接続を拒否しました（{reason}）。</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/app/output_checks.py" line="112" />
+      <location filename="../../hems_desktop/app/output_checks.py" line="113" />
       <source>The MQTT broker {where} did not answer within {seconds:g} s (if that port speaks TLS, the URL must start with mqtts://).</source>
       <translation>MQTTブローカー {where} が {seconds:g} 秒以内に応答しませんでした（そのポートがTLSなら、URLは mqtts:// で始めてください）。</translation>
     </message>
@@ -2111,52 +2116,52 @@ Keep the password for this run only? It is not written anywhere.</source>
       <translation>Home Assistantのディスカバリー接頭辞</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/sinks/mqtt_broker.py" line="73" />
+      <location filename="../../hems_desktop/sinks/mqtt_broker.py" line="74" />
       <source>the MQTT URL is empty: use mqtt://host[:port] or mqtts://host[:port]</source>
       <translation>MQTTのURLが空です：mqtt://ホスト[:ポート] または mqtts://ホスト[:ポート] の形で入力してください</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/sinks/mqtt_broker.py" line="75" />
+      <location filename="../../hems_desktop/sinks/mqtt_broker.py" line="76" />
       <source>the MQTT URL must start with mqtt:// or mqtts:// (for example mqtt://192.168.1.10:1883)</source>
       <translation>MQTTのURLは mqtt:// または mqtts:// で始めてください（例：mqtt://192.168.1.10:1883）</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/sinks/mqtt_broker.py" line="83" />
+      <location filename="../../hems_desktop/sinks/mqtt_broker.py" line="84" />
       <source>the MQTT URL must start with mqtt:// or mqtts://, not {scheme}://</source>
       <translation>MQTTのURLは {scheme}:// ではなく mqtt:// または mqtts:// で始めてください</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/sinks/mqtt_broker.py" line="85" />
+      <location filename="../../hems_desktop/sinks/mqtt_broker.py" line="86" />
       <source>the MQTT URL must not contain a password: put it in the MQTT_PASSWORD environment variable (the desktop app keeps it in the keyring)</source>
       <translation>MQTTのURLにパスワードを含めないでください：環境変数 MQTT_PASSWORD に設定してください（デスクトップアプリではキーリングに保存されます）</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/sinks/mqtt_broker.py" line="89" />
+      <location filename="../../hems_desktop/sinks/mqtt_broker.py" line="90" />
       <source>the MQTT URL has no host name: use mqtt://host[:port]</source>
       <translation>MQTTのURLにホスト名がありません：mqtt://ホスト[:ポート] の形で入力してください</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/sinks/mqtt_broker.py" line="91" />
+      <location filename="../../hems_desktop/sinks/mqtt_broker.py" line="92" />
       <source>the MQTT URL must not have a path or query: the topic prefix is set apart (--mqtt-prefix)</source>
       <translation>MQTTのURLにパスやクエリーは付けられません：トピックの接頭辞は別に設定します（--mqtt-prefix）</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/sinks/mqtt_broker.py" line="94" />
+      <location filename="../../hems_desktop/sinks/mqtt_broker.py" line="95" />
       <source>the MQTT URL has an invalid port: use a number from 1 to 65535</source>
       <translation>MQTTのURLのポートが正しくありません：1〜65535の数を使ってください</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/sinks/mqtt_broker.py" line="99" />
+      <location filename="../../hems_desktop/sinks/mqtt_broker.py" line="100" />
       <source>MQTT topic prefix</source>
       <translation>MQTTのトピック接頭辞</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/sinks/mqtt_broker.py" line="103" />
+      <location filename="../../hems_desktop/sinks/mqtt_broker.py" line="104" />
       <source>the {what} is empty</source>
       <translation>{what}が空です</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/sinks/mqtt_broker.py" line="105" />
+      <location filename="../../hems_desktop/sinks/mqtt_broker.py" line="106" />
       <source>the {what} {prefix!r} must not contain '+', '#' or empty levels</source>
       <translation>{what} {prefix!r} には「+」「#」や空の階層を含められません</translation>
     </message>

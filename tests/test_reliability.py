@@ -388,7 +388,7 @@ def test_export_refuses_what_it_cannot_do(tmp_path: Path) -> None:
     one_clear_line(run_cli("export", "--history", str(history), "-o", str(tmp_path / "missing" / "x.csv"),
                            cwd=tmp_path), "cannot write", "folder does not exist")
     one_clear_line(run_cli("export", "--history", str(history), "--from", "2026-12-02", "--to", "2026-11-01",
-                           cwd=tmp_path), "not before")
+                           cwd=tmp_path), "not before", "--from 2026-12-02", "--to 2026-11-01", "reversed")
     one_clear_line(run_cli("export", "--history", str(history), "--meter", "NOPE", cwd=tmp_path), "NOPE", "M1")
     day = noon.date().isoformat()
     done = run_cli("export", "--history", str(history), "--from", day, "--to", day, cwd=tmp_path)

@@ -38,6 +38,17 @@ def _end(text: str) -> dt.datetime:
     return value + dt.timedelta(days=1) if date_only else value
 
 
+def _given(option: str, argv: list[str], value: dt.datetime) -> str:
+    """The option as the user typed it ("--to 2026-11-01", not the exclusive end it stands for),
+    or the default's time when it was not given."""
+    for index, word in enumerate(argv):
+        if word == option and index + 1 < len(argv):
+            return f"{option} {argv[index + 1]}"
+        if word.startswith(option + "="):
+            return f"{option} {word.split('=', 1)[1]}"
+    return f"{option} (default: {value.isoformat(timespec='seconds')})"
+
+
 def _fail(message: str) -> int:
     print(f"hems-collector export: {message}", file=sys.stderr)
     return 2
@@ -68,7 +79,8 @@ def main(argv: list[str]) -> int:
     end = args.end or dt.datetime.now().astimezone()
     start = args.start or end - dt.timedelta(days=7)
     if start >= end:
-        return _fail(f"--from {start.isoformat()} is not before --to {end.isoformat()}: nothing to export")
+        return _fail(f"{_given('--from', argv, start)} is not before {_given('--to', argv, end)}: "
+                     "the range is empty or reversed, nothing to export")
     try:
         store = HistoryStore(path, readonly=True)
         meters = store.meters()

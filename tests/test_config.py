@@ -108,6 +108,7 @@ def test_seed_choices_and_values_parse() -> None:
         (["--meter-panid", "GGGG"], "PAN ID"),
         (["--meter-ipv6", "fe80::g"], "IPv6"),
         (["-s", "*/5 * * *"], "cron"),
+        (["-s", "61 * * * *"], "minute hour day month weekday"),  # what the five fields are, with an example
         (["-s", "0 0 31 2 *"], "never matches"),
         (["-i", "0"], "positive integer"),
         (["-i", "five"], "positive integer"),
@@ -429,3 +430,13 @@ def test_password_absent_from_config_error_messages(tmp_path: Path) -> None:
         resolve([], environ | {"SERIAL_RATE": "9600"}, bad_file)
     assert PASSWORD not in str(info.value)
     assert "baudrate" in str(info.value)
+
+
+def test_a_b_route_id_of_the_right_length_with_other_characters_is_told_so() -> None:
+    from hems_desktop.settings.parsers import parse_route_b_id
+
+    with pytest.raises(ValueError, match="other characters") as caught:
+        parse_route_b_id("0123456789ABCDEF0123456789ABCD-!")
+    assert "32 given" not in str(caught.value)  # "must be 32 (32 given)" said nothing
+    with pytest.raises(ValueError, match=r"\(31 given\)"):
+        parse_route_b_id("0123456789ABCDEF0123456789ABCDE")

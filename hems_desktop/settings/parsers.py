@@ -156,7 +156,8 @@ def parse_cron(text: Any) -> str:
 
     expr = " ".join(parse_text(text).split())
     if not expr or not croniter.is_valid(expr):
-        raise ValueError(msg("invalid cron expression {text!r}", text=text))
+        raise ValueError(msg("invalid cron expression {text!r}: five fields, minute hour day month weekday "
+                             "(for example '*/5 * * * *' for every 5 minutes)", text=text))
     try:
         croniter(expr).get_next(float)
     except ValueError:  # CroniterBadDateError: e.g. "0 0 31 2 *"
@@ -229,6 +230,9 @@ def parse_route_b_id(value: Any) -> str:
     try:
         check_route_b_id(text)
     except ProtocolError:
+        if len(text) == ROUTE_B_ID_LENGTH:  # the length is right: say what else is wrong
+            raise ValueError(msg("the B-route ID must be {length} letters and digits: it has other characters "
+                                 "(spaces, hyphens or symbols)", length=ROUTE_B_ID_LENGTH)) from None
         raise ValueError(msg("the B-route ID must be {length} letters and digits ({given} given)",
                              length=ROUTE_B_ID_LENGTH, given=len(text))) from None
     return text

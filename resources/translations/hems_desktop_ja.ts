@@ -1397,12 +1397,12 @@ Keep the password for this run only? It is not written anywhere.</source>
       <translation>円/月</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/tariff_editor.py" line="334" />
+      <location filename="../../hems_desktop/gui/tariff_editor.py" line="338" />
       <source>%1, row %2</source>
       <translation>%1、%2 行目</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/tariff_editor.py" line="335" />
+      <location filename="../../hems_desktop/gui/tariff_editor.py" line="339" />
       <source>%1: %2</source>
       <translation>%1：%2</translation>
     </message>
@@ -1519,12 +1519,12 @@ Keep the password for this run only? It is not written anywhere.</source>
       <translation>CO₂排出係数</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/tariff_editor.py" line="295" />
+      <location filename="../../hems_desktop/gui/tariff_editor.py" line="296" />
       <source>Flat rate</source>
       <translation>単一料金</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/gui/tariff_editor.py" line="296" />
+      <location filename="../../hems_desktop/gui/tariff_editor.py" line="300" />
       <source>%1 — source: %2 (prices of %3)</source>
       <translation>%1 — 出典: %2(%3 時点の単価)</translation>
     </message>
@@ -1987,51 +1987,56 @@ Keep the password for this run only? It is not written anywhere.</source>
     </message>
     <message>
       <location filename="../../hems_desktop/settings/parsers.py" line="159" />
-      <source>invalid cron expression {text!r}</source>
-      <translation>cron 式 {text!r} が正しくありません</translation>
+      <source>invalid cron expression {text!r}: five fields, minute hour day month weekday (for example '*/5 * * * *' for every 5 minutes)</source>
+      <translation>cron 式 {text!r} が正しくありません。分 時 日 月 曜日 の 5 項目で指定してください（例: 5 分ごとなら '*/5 * * * *'）</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/settings/parsers.py" line="163" />
+      <location filename="../../hems_desktop/settings/parsers.py" line="164" />
       <source>cron expression {text!r} never matches</source>
       <translation>cron 式 {text!r} に当てはまる日時がありません</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/settings/parsers.py" line="170" />
+      <location filename="../../hems_desktop/settings/parsers.py" line="171" />
       <source>invalid choice for the {what}: {text!r} (choose from {choices})</source>
       <translation>{what} に {text!r} は選べません（{choices} から選んでください）</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/settings/parsers.py" line="176" />
+      <location filename="../../hems_desktop/settings/parsers.py" line="177" />
       <source>format</source>
       <translation>形式</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/settings/parsers.py" line="180" />
+      <location filename="../../hems_desktop/settings/parsers.py" line="181" />
       <source>mode</source>
       <translation>モード</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/settings/parsers.py" line="184" />
+      <location filename="../../hems_desktop/settings/parsers.py" line="185" />
       <source>dongle</source>
       <translation>ドングル</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/settings/parsers.py" line="194" />
+      <location filename="../../hems_desktop/settings/parsers.py" line="195" />
       <source>invalid choice: {text!r} (choose from {choices})</source>
       <translation>{text!r} は選べません（{choices} から選んでください）</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/settings/parsers.py" line="198" />
+      <location filename="../../hems_desktop/settings/parsers.py" line="199" />
       <source>invalid choice: {text!r} (choose from {choices}, or a comma-separated list)</source>
       <translation>{text!r} は選べません（{choices} から選ぶか、カンマ区切りで指定してください）</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/settings/parsers.py" line="232" />
+      <location filename="../../hems_desktop/settings/parsers.py" line="234" />
+      <source>the B-route ID must be {length} letters and digits: it has other characters (spaces, hyphens or symbols)</source>
+      <translation>BルートIDは英数字 {length} 文字です。英数字以外の文字（空白、ハイフン、記号）が含まれています</translation>
+    </message>
+    <message>
+      <location filename="../../hems_desktop/settings/parsers.py" line="236" />
       <source>the B-route ID must be {length} letters and digits ({given} given)</source>
       <translation>BルートIDは英数字 {length} 文字です（{given} 文字が入力されました）</translation>
     </message>
     <message>
-      <location filename="../../hems_desktop/settings/parsers.py" line="243" />
+      <location filename="../../hems_desktop/settings/parsers.py" line="247" />
       <source>the B-route password must be {length} printable ASCII characters ({given} given)</source>
       <translation>Bルートパスワードは半角の英数字・記号 {length} 文字です（{given} 文字が入力されました）</translation>
     </message>
